@@ -1,0 +1,38 @@
+# vcourt: `make demo` runs the product with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+export VCOURT_HOST ?= 127.0.0.1
+export VCOURT_PORT ?= 8080
+export VCOURT_DATA_DIR ?= ./var
+
+.PHONY: demo test check lint typecheck system-deps venv bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	@./.ci/system-deps.sh
+
+demo: $(STAMP)
+	$(BIN)/vcourt demo
+
+check: $(STAMP)
+	$(BIN)/ruff check conference signaling scheduler web tests bench
+	$(BIN)/mypy
+
+test: system-deps $(STAMP) check
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""vcourt's domain core (pure rules) and its media and storage edges."""

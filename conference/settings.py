@@ -1,0 +1,145 @@
+"""Configuration: environment variables (VCOURT_*) over an optional TOML file over defaults.
+
+Validated once at start; a bad value stops the process with a message naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "signing-secret"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VCOURT_", extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    data_dir: Path = Path("./var")
+    database_url: str | None = None  # default: SQLite file in data_dir
+    redis_url: str | None = None  # unset: in-process bus
+    secret_key: SecretStr | None = None  # signing secret; generated into data_dir when unset
+    demo_token: SecretStr | None = None
+    public_url: str | None = None  # how people reach us, for links in notices
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    node_name: str = Field(default_factory=lambda: os.uname().nodename)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Ho_Chi_Minh)") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_db(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use redis://host:port/db or rediss://…")
+        return value or None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'vcourt.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def signing_secret(self) -> bytes:
+        """The configured secret, else one generated once into the data dir (mode 0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+    def masked(self) -> dict[str, Any]:
+        """The effective configuration for `vcourt config check`, secrets masked."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = "********" if value.get_secret_value() else ""
+            elif name in {"database_url", "redis_url"} and value:
+                value = _mask_password(value)
+            shown[name] = str(value) if isinstance(value, Path) else value
+        shown["effective_database_url"] = _mask_password(self.effective_database_url)
+        shown["bus"] = "redis" if self.redis_url else "in-process"
+        shown["secret_key_source"] = (
+            "configuration" if self.secret_key else f"generated file {self.data_dir / SECRET_FILE}"
+        )
+        return shown
+
+
+def _mask_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy understands (redis://): mask by hand
+        if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
+            scheme, rest = url.split("//", 1)
+            cred, host = rest.split("@", 1)
+            return f"{scheme}//{cred.split(':', 1)[0]}:***@{host}"
+        return url
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Defaults < TOML file (VCOURT_CONFIG or argument) < environment < explicit overrides."""
+    file_values: dict[str, Any] = {}
+    path = config_file or os.environ.get("VCOURT_CONFIG")
+    if path:
+        try:
+            file_values = tomllib.loads(Path(path).read_text())
+        except FileNotFoundError as exc:
+            raise ConfigError(f"configuration file {path} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from exc
+        file_values = file_values.get("vcourt", file_values)
+    env_names = {f"VCOURT_{n.upper()}" for n in Settings.model_fields}
+    from_env = {k for k in os.environ if k in env_names}
+    merged = {k: v for k, v in file_values.items() if f"VCOURT_{k.upper()}" not in from_env}
+    merged.update(overrides)
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "configuration"
+            lines.append(f"  VCOURT_{name.upper()}: {err['msg']}")
+        raise ConfigError("invalid configuration:\n" + "\n".join(lines)) from exc

@@ -1,0 +1,1 @@
+"""Bookings, conflicts, recurrence, time-driven jobs, notices and their delivery."""

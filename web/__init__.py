@@ -1,0 +1,1 @@
+"""The HTTP edge: aiohttp app factory, REST API v1, pages, CLI."""

@@ -1,0 +1,47 @@
+"""Shared API shapes: strict input models, pages of results, court-time conversion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from conference.domain.clock import COURT_TZ, to_court_time
+from conference.domain.errors import NotFound
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """Input models refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# Times leave the API in court time with their offset (2026-11-23T09:00:00+07:00).
+CourtTime = Annotated[
+    datetime, PlainSerializer(lambda d: to_court_time(d, COURT_TZ).isoformat(), return_type=str)
+]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PageQuery(Strict):
+    limit: int = Field(default=50, ge=1, le=1000, description="how many items to return")
+    offset: int = Field(default=0, ge=0, description="how many items to skip")
+
+
+def found(value: T | None, what: str, key: str) -> T:
+    if value is None:
+        raise NotFound(f"{what} {key!r} does not exist")
+    return value

@@ -1,0 +1,45 @@
+"""The OpenAPI document and a readable page generated from it (no CDN: courts run offline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import orjson
+from aiohttp import web
+
+from web.api.registry import ApiRoutes, openapi_document
+
+OPENAPI = web.AppKey("openapi", dict[str, Any])
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
+    autoescape=True,
+)
+
+
+def setup(app: web.Application, tables: list[ApiRoutes]) -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        app_version = version("vcourt")
+    except PackageNotFoundError:
+        app_version = "0+unknown"
+    app[OPENAPI] = openapi_document(tables, title="vcourt API", version=app_version)
+    app.router.add_get("/api/v1/openapi.json", openapi_json)
+    app.router.add_get("/api/v1/docs", docs_page)
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.Response(body=orjson.dumps(request.app[OPENAPI]), content_type="application/json")
+
+
+async def docs_page(request: web.Request) -> web.Response:
+    doc = request.app[OPENAPI]
+    operations = [
+        {"method": method.upper(), "path": path, **op}
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+    ]
+    html = _TEMPLATES.get_template("api_docs.html").render(doc=doc, operations=operations)
+    return web.Response(text=html, content_type="text/html")

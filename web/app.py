@@ -1,0 +1,51 @@
+"""The app factory: the one place where every part is wired, each resource set up and torn
+down in reverse order through cleanup_ctx."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from conference.domain.clock import Clock, system_clock
+from conference.settings import Settings
+from conference.store.db import create_engine, session_factory
+from web.api import cases, courts, docs, hearings
+from web.api.registry import ApiRoutes
+from web.auth import AUTHENTICATORS, bearer_authenticator
+from web.keys import CLOCK, ENGINE, SERVICES, SESSIONS, SETTINGS
+from web.ops import metrics_middleware, setup_ops
+from web.problems import problem_middleware
+
+# Every API route table, in the order they appear in the OpenAPI document.
+API_TABLES: list[ApiRoutes] = [courts.routes, cases.routes, hearings.routes]
+
+# Feature areas plug in here: each is `setup(app)` adding routes, keys and cleanup_ctx entries.
+FEATURES: list[Callable[[web.Application], None]] = []
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[metrics_middleware, problem_middleware],
+    )
+    app[SETTINGS] = settings
+    app[CLOCK] = clock
+    app[SERVICES] = {}
+    app[AUTHENTICATORS] = [bearer_authenticator]
+    app.cleanup_ctx.append(_database)
+    setup_ops(app)
+    for table in API_TABLES:
+        table.attach(app)
+    docs.setup(app, API_TABLES)
+    for setup in FEATURES:
+        setup(app)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS].effective_database_url)
+    app[ENGINE] = engine
+    app[SESSIONS] = session_factory(engine)
+    yield
+    await engine.dispose()

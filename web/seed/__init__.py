@@ -1,0 +1,1 @@
+"""Demo data for `vcourt seed`: the court registry and its video endpoints."""

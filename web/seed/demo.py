@@ -1,0 +1,20 @@
+"""`vcourt seed`: the registry, demo staff, a few cases and today's hearings. Idempotent."""
+
+from __future__ import annotations
+
+from conference.settings import Settings
+from conference.store.db import create_engine, session_factory
+from web.seed.loader import seed_registry
+
+# Lines printed by `make demo`; pages add staff sign-in credentials here.
+DEMO_CREDENTIALS: list[str] = []
+
+
+async def seed_all(settings: Settings, *, registry_only: bool = False) -> str:
+    engine = create_engine(settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            report = await seed_registry(session)
+    finally:
+        await engine.dispose()
+    return str(report)
