@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     node_name: str = Field(default_factory=lambda: os.uname().nodename)
 
+    # --- signalling (live hearings) ---
+
+    # --- scheduling and notices ---
+
+    # --- media (aiortc, recording, TURN) ---
+
+    # --- pages (staff sign-in, sessions) ---
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -4,4 +4,8 @@ pytest_plugins = [
     "tests.fixtures.servers",
     "tests.fixtures.database",
     "tests.fixtures.app",
+    "tests.fixtures.signaling",
+    "tests.fixtures.scheduling",
+    "tests.fixtures.media",
+    "tests.fixtures.browser",
 ]

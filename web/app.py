@@ -8,20 +8,36 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from conference.domain.clock import Clock, system_clock
+from conference.media import setup as media_setup
 from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
-from web.api import cases, courts, docs, hearings
+from scheduler import setup as scheduler_setup
+from signaling import setup as signaling_setup
+from web.api import cases, courts, docs, hearings, media, records, scheduling
 from web.api.registry import ApiRoutes
 from web.auth import AUTHENTICATORS, bearer_authenticator
 from web.keys import CLOCK, ENGINE, SERVICES, SESSIONS, SETTINGS
 from web.ops import metrics_middleware, setup_ops
+from web.pages import setup as pages_setup
 from web.problems import problem_middleware
 
 # Every API route table, in the order they appear in the OpenAPI document.
-API_TABLES: list[ApiRoutes] = [courts.routes, cases.routes, hearings.routes]
+API_TABLES: list[ApiRoutes] = [
+    courts.routes,
+    cases.routes,
+    hearings.routes,
+    scheduling.routes,
+    records.routes,
+    media.routes,
+]
 
 # Feature areas plug in here: each is `setup(app)` adding routes, keys and cleanup_ctx entries.
-FEATURES: list[Callable[[web.Application], None]] = []
+FEATURES: list[Callable[[web.Application], None]] = [
+    signaling_setup.setup,
+    scheduler_setup.setup,
+    media_setup.setup,
+    pages_setup.setup,
+]
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
@@ -30,7 +46,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         middlewares=[metrics_middleware, problem_middleware],
     )
     app[SETTINGS] = settings
-    app[CLOCK] = clock
+    app[CLOCK] = clock  # type: ignore[misc]  # mypy cannot infer a Callable AppKey
     app[SERVICES] = {}
     app[AUTHENTICATORS] = [bearer_authenticator]
     app.cleanup_ctx.append(_database)

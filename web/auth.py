@@ -105,9 +105,7 @@ async def authenticate(request: web.Request) -> Principal:
         if found is not None:
             request[PRINCIPAL] = found
             return found
-    raise Problem(
-        401, "Unauthorized", "this needs a token: send 'Authorization: Bearer <token>'"
-    )
+    raise Problem(401, "Unauthorized", "this needs a token: send 'Authorization: Bearer <token>'")
 
 
 async def require(request: web.Request, action: Action) -> Principal:

@@ -57,8 +57,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(settings.effective_database_url)
     settings.signing_secret()  # generate it now, not on a first request
     web.run_app(
-        create_app(settings), host=settings.host, port=settings.port, print=None,
-        access_log=None, shutdown_timeout=5,
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=5,
     )
     return 0
 

@@ -11,7 +11,7 @@ from conference.domain.clock import Clock
 from conference.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
-CLOCK = web.AppKey("clock", Clock)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 # Feature areas (signalling, scheduler, media) keep their services here, keyed by name, so the

@@ -6,11 +6,17 @@ import time
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client import generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from sqlalchemy import text
 
 from web.keys import ENGINE, SETTINGS
+
 
 class Metrics:
     """One registry per app, so tests and several apps in one process do not collide."""

@@ -23,9 +23,7 @@ _STATUS_FOR = {
 class Problem(Exception):
     """Raise from a handler to answer with a problem document."""
 
-    def __init__(
-        self, status: int, title: str, detail: str, **extra: Any
-    ) -> None:
+    def __init__(self, status: int, title: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
 
@@ -63,9 +61,7 @@ def from_domain_error(exc: DomainError) -> Problem:
 
 
 @web.middleware
-async def problem_middleware(
-    request: web.Request, handler: Any
-) -> web.StreamResponse:
+async def problem_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """Turn every failure under /api into a problem document; never leak a traceback."""
     try:
         return await handler(request)
@@ -74,7 +70,7 @@ async def problem_middleware(
     except DomainError as exc:
         p = from_domain_error(exc)
         return problem_response(p.status, p.title, p.detail, request.path, **p.extra)
-    except web.HTTPRequestEntityTooLarge as exc:
+    except web.HTTPRequestEntityTooLarge:
         return problem_response(
             413,
             "Request body too large",

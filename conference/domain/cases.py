@@ -96,7 +96,8 @@ class CaseNumber:
             )
         if type_code not in TYPE_CODES:
             raise InvalidValue(
-                f"case number {raw!r} has unknown type code {type_code!r}; expected {EXPECTED_FORM}",
+                f"case number {raw!r} has unknown type code {type_code!r};"
+                f" expected {EXPECTED_FORM}",
                 field="case_number",
             )
         if int(number) == 0:

@@ -83,7 +83,9 @@ class Capabilities:
                 field="codecs",
             )
         if not 64 <= self.bandwidth_kbps <= 100_000:
-            raise InvalidValue("bandwidth_kbps must be between 64 and 100000", field="bandwidth_kbps")
+            raise InvalidValue(
+                "bandwidth_kbps must be between 64 and 100000", field="bandwidth_kbps"
+            )
 
     def resolution_at_least(self, wanted: str) -> bool:
         return VIDEO_RESOLUTIONS.index(self.max_resolution) >= VIDEO_RESOLUTIONS.index(wanted)

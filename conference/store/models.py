@@ -8,6 +8,10 @@ import importlib
 
 TABLE_MODULES = [
     "conference.store.tables",
+    "conference.store.records",  # hearing event log (signalling)
+    "conference.store.scheduling",  # jobs, notices, deliveries
+    "conference.store.media",  # recordings
+    "conference.store.accounts",  # staff sessions, sign-in attempts (pages)
 ]
 
 

@@ -12,10 +12,19 @@ from tests.fixtures.app import MakeToken
 
 Client = TestClient[Any, Any]
 
-SUPREME = {"code": "TANDTC", "name": "Tòa án nhân dân tối cao", "level": "supreme",
-           "province": "Hà Nội"}
-HIGH = {"code": "TANDCC-HN", "name": "Tòa án nhân dân cấp cao tại Hà Nội", "level": "high",
-        "province": "Hà Nội", "parent_code": "TANDTC"}
+SUPREME = {
+    "code": "TANDTC",
+    "name": "Tòa án nhân dân tối cao",
+    "level": "supreme",
+    "province": "Hà Nội",
+}
+HIGH = {
+    "code": "TANDCC-HN",
+    "name": "Tòa án nhân dân cấp cao tại Hà Nội",
+    "level": "high",
+    "province": "Hà Nội",
+    "parent_code": "TANDTC",
+}
 
 
 async def add_courts(client: Client, admin: dict[str, str]) -> None:
@@ -34,10 +43,17 @@ async def test_courts_are_created_and_listed(client: Client, admin: dict[str, st
     assert body["items"][0]["parent_code"] == "TANDTC"
 
 
-async def test_a_court_must_sit_under_the_level_above(client: Client, admin: dict[str, str]) -> None:
+async def test_a_court_must_sit_under_the_level_above(
+    client: Client, admin: dict[str, str]
+) -> None:
     await add_courts(client, admin)
-    district = {"code": "TAND-X", "name": "Huyện X", "level": "district", "province": "Hà Nội",
-                "parent_code": "TANDCC-HN"}
+    district = {
+        "code": "TAND-X",
+        "name": "Huyện X",
+        "level": "district",
+        "province": "Hà Nội",
+        "parent_code": "TANDCC-HN",
+    }
     resp = await client.post("/api/v1/courts", json=district, headers=admin)
     assert resp.status == 422
     assert resp.content_type == "application/problem+json"
@@ -50,8 +66,12 @@ async def test_a_court_must_sit_under_the_level_above(client: Client, admin: dic
 async def test_endpoints_filter_and_page(client: Client, admin: dict[str, str]) -> None:
     await add_courts(client, admin)
     for i in range(5):
-        ep = {"code": f"TANDCC-HN-P{i}", "court_code": "TANDCC-HN", "site_name": f"Phòng {i}",
-              "kind": "courtroom" if i < 3 else "meeting_room"}
+        ep = {
+            "code": f"TANDCC-HN-P{i}",
+            "court_code": "TANDCC-HN",
+            "site_name": f"Phòng {i}",
+            "kind": "courtroom" if i < 3 else "meeting_room",
+        }
         assert (await client.post("/api/v1/endpoints", json=ep, headers=admin)).status == 201
     resp = await client.get(
         "/api/v1/endpoints?kind=courtroom&level=high&limit=2&offset=1", headers=admin
@@ -67,16 +87,38 @@ async def test_bad_input_gets_a_problem_naming_the_field(
 ) -> None:
     await add_courts(client, admin)
     cases: list[tuple[Any, str]] = [
-        ({"code": "x", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "courtroom"},
-         "code"),
-        ({"code": "EP-1", "court_code": "NOPE", "site_name": "Phòng", "kind": "courtroom"},
-         "court 'NOPE' does not exist"),
-        ({"code": "EP-1", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "kitchen"},
-         "kind"),
-        ({"code": "EP-1", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "courtroom",
-          "colour": "red"}, "colour"),
-        ({"code": "EP-1", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "courtroom",
-          "capabilities": {"max_resolution": "8k"}}, "max_resolution"),
+        (
+            {"code": "x", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "courtroom"},
+            "code",
+        ),
+        (
+            {"code": "EP-1", "court_code": "NOPE", "site_name": "Phòng", "kind": "courtroom"},
+            "court 'NOPE' does not exist",
+        ),
+        (
+            {"code": "EP-1", "court_code": "TANDCC-HN", "site_name": "Phòng", "kind": "kitchen"},
+            "kind",
+        ),
+        (
+            {
+                "code": "EP-1",
+                "court_code": "TANDCC-HN",
+                "site_name": "Phòng",
+                "kind": "courtroom",
+                "colour": "red",
+            },
+            "colour",
+        ),
+        (
+            {
+                "code": "EP-1",
+                "court_code": "TANDCC-HN",
+                "site_name": "Phòng",
+                "kind": "courtroom",
+                "capabilities": {"max_resolution": "8k"},
+            },
+            "max_resolution",
+        ),
     ]
     for body, mentioned in cases:
         resp = await client.post("/api/v1/endpoints", json=body, headers=admin)
@@ -84,7 +126,9 @@ async def test_bad_input_gets_a_problem_naming_the_field(
         problem = await resp.json()
         assert mentioned in problem["detail"], problem
     resp = await client.post(
-        "/api/v1/endpoints", data=b"{not json", headers={**admin, "Content-Type": "application/json"}
+        "/api/v1/endpoints",
+        data=b"{not json",
+        headers={**admin, "Content-Type": "application/json"},
     )
     assert resp.status == 400
     assert "not valid JSON" in (await resp.json())["detail"]
@@ -95,7 +139,9 @@ async def test_bad_input_gets_a_problem_naming_the_field(
 async def test_oversized_body_is_refused(client: Client, admin: dict[str, str]) -> None:
     huge = b'{"code": "' + b"A" * (3 * 1024 * 1024) + b'"}'
     resp = await client.post(
-        "/api/v1/courts", data=io.BytesIO(huge), headers={**admin, "Content-Type": "application/json"}
+        "/api/v1/courts",
+        data=io.BytesIO(huge),
+        headers={**admin, "Content-Type": "application/json"},
     )
     assert resp.status == 413
     assert "at most" in (await resp.json())["detail"]

@@ -118,8 +118,12 @@ def endpoint_out(row: EndpointRow) -> EndpointOut:
 
 
 @routes.route(
-    "GET", "/courts", summary="List courts", action=Action.READ_REGISTRY,
-    query=CourtQuery, response=Page[CourtOut],
+    "GET",
+    "/courts",
+    summary="List courts",
+    action=Action.READ_REGISTRY,
+    query=CourtQuery,
+    response=Page[CourtOut],
 )
 async def list_courts(call: Call[CourtQuery, None]) -> Page[CourtOut]:
     q = call.query
@@ -141,7 +145,10 @@ async def list_courts(call: Call[CourtQuery, None]) -> Page[CourtOut]:
 
 
 @routes.route(
-    "GET", "/courts/{code}", summary="Read a court", action=Action.READ_REGISTRY,
+    "GET",
+    "/courts/{code}",
+    summary="Read a court",
+    action=Action.READ_REGISTRY,
     response=CourtOut,
 )
 async def get_court(call: Call[None, None]) -> CourtOut:
@@ -151,8 +158,13 @@ async def get_court(call: Call[None, None]) -> CourtOut:
 
 
 @routes.route(
-    "POST", "/courts", summary="Add a court", action=Action.EDIT_REGISTRY,
-    body=CourtIn, response=CourtOut, status=201,
+    "POST",
+    "/courts",
+    summary="Add a court",
+    action=Action.EDIT_REGISTRY,
+    body=CourtIn,
+    response=CourtOut,
+    status=201,
 )
 async def create_court(call: Call[None, CourtIn]) -> CourtOut:
     body = call.body
@@ -161,7 +173,9 @@ async def create_court(call: Call[None, CourtIn]) -> CourtOut:
             raise Conflict(f"court {body.code} already exists", field="code")
         parent_level = None
         if body.parent_code:
-            parent = found(await s.get(CourtRow, body.parent_code), "parent court", body.parent_code)
+            parent = found(
+                await s.get(CourtRow, body.parent_code), "parent court", body.parent_code
+            )
             parent_level = CourtLevel(parent.level)
         check_parent(body.level, parent_level)
         row = CourtRow(**body.model_dump())
@@ -170,8 +184,12 @@ async def create_court(call: Call[None, CourtIn]) -> CourtOut:
 
 
 @routes.route(
-    "GET", "/endpoints", summary="List endpoints", action=Action.READ_REGISTRY,
-    query=EndpointQuery, response=Page[EndpointOut],
+    "GET",
+    "/endpoints",
+    summary="List endpoints",
+    action=Action.READ_REGISTRY,
+    query=EndpointQuery,
+    response=Page[EndpointOut],
     description="Filter by court, province, court level, kind or enabled; page with limit/offset.",
 )
 async def list_endpoints(call: Call[EndpointQuery, None]) -> Page[EndpointOut]:
@@ -199,7 +217,10 @@ async def list_endpoints(call: Call[EndpointQuery, None]) -> Page[EndpointOut]:
 
 
 @routes.route(
-    "GET", "/endpoints/{code}", summary="Read an endpoint", action=Action.READ_REGISTRY,
+    "GET",
+    "/endpoints/{code}",
+    summary="Read an endpoint",
+    action=Action.READ_REGISTRY,
     response=EndpointOut,
 )
 async def get_endpoint(call: Call[None, None]) -> EndpointOut:
@@ -209,8 +230,13 @@ async def get_endpoint(call: Call[None, None]) -> EndpointOut:
 
 
 @routes.route(
-    "POST", "/endpoints", summary="Add an endpoint", action=Action.EDIT_REGISTRY,
-    body=EndpointIn, response=EndpointOut, status=201,
+    "POST",
+    "/endpoints",
+    summary="Add an endpoint",
+    action=Action.EDIT_REGISTRY,
+    body=EndpointIn,
+    response=EndpointOut,
+    status=201,
 )
 async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
     body = call.body
@@ -220,8 +246,12 @@ async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
             raise Conflict(f"endpoint {body.code} already exists", field="code")
         found(await s.get(CourtRow, body.court_code), "court", body.court_code)
         row = EndpointRow(
-            code=body.code, court_code=body.court_code, site_name=body.site_name,
-            kind=body.kind.value, capabilities=_caps_dict(caps), enabled=body.enabled,
+            code=body.code,
+            court_code=body.court_code,
+            site_name=body.site_name,
+            kind=body.kind.value,
+            capabilities=_caps_dict(caps),
+            enabled=body.enabled,
         )
         s.add(row)
     async with call.session() as s:
@@ -229,8 +259,12 @@ async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
 
 
 @routes.route(
-    "PATCH", "/endpoints/{code}", summary="Change an endpoint (enable, disable, capabilities)",
-    action=Action.EDIT_REGISTRY, body=EndpointPatch, response=EndpointOut,
+    "PATCH",
+    "/endpoints/{code}",
+    summary="Change an endpoint (enable, disable, capabilities)",
+    action=Action.EDIT_REGISTRY,
+    body=EndpointPatch,
+    response=EndpointOut,
 )
 async def update_endpoint(call: Call[None, EndpointPatch]) -> EndpointOut:
     code, body = call.path("code"), call.body

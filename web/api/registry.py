@@ -126,9 +126,19 @@ class ApiRoutes:
         def register(handler: Handler) -> Handler:
             self.routes.append(
                 Route(
-                    method, path, handler, summary, action, query, body, response, status,
-                    self.tag, description or (handler.__doc__ or "").strip(),
-                    request_types or {}, response_type,
+                    method,
+                    path,
+                    handler,
+                    summary,
+                    action,
+                    query,
+                    body,
+                    response,
+                    status,
+                    self.tag,
+                    description or (handler.__doc__ or "").strip(),
+                    request_types or {},
+                    response_type,
                 )
             )
             return handler
@@ -233,7 +243,9 @@ def openapi_document(tables: list[ApiRoutes], *, title: str, version: str) -> di
             ok: dict[str, Any] = {"description": "OK"}
             if r.response is not None:
                 ok["content"] = {r.response_type: {"schema": ref(r.response)}}
-            problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            problem = {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }
             op["responses"] = {str(r.status): ok}
             if r.action is not None:
                 op["security"] = [{"bearer": []}]

@@ -1,0 +1,1 @@
+"""The media edge: aiortc forwarding, recording, TURN. Everything aiortc lives here."""

@@ -1,0 +1,3 @@
+"""Staff accounts for the pages: sessions and sign-in attempts."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Media tables: recordings and their hashes."""
+
+from __future__ import annotations

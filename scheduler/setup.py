@@ -1,0 +1,9 @@
+"""Wire scheduling into the app: the job runner, notices, delivery channels."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    """Add routes, keys and cleanup_ctx entries for this area."""

@@ -1,0 +1,7 @@
+"""Booking checks, free slots, meetings, notices and proof of service."""
+
+from __future__ import annotations
+
+from web.api.registry import ApiRoutes
+
+routes = ApiRoutes("scheduling")
