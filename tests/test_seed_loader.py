@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from conference.store.db import create_engine, session_factory, upgrade_async
 from conference.store.tables import CourtRow, EndpointRow
-from web.seed.loader import seed_registry
+from web.seed.loader import SeedReport, seed_registry
 from web.seed.registry_data import build_registry
 
 
@@ -56,8 +56,6 @@ async def test_seed_twice_inserts_once_and_keeps_edits(tmp_path: Path) -> None:
 
 
 def test_report_reads_well() -> None:
-    from web.seed.loader import SeedReport
-
     text = str(SeedReport(768, 0, 1100, 0))
     assert (
         text

@@ -46,7 +46,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         middlewares=[metrics_middleware, problem_middleware],
     )
     app[SETTINGS] = settings
-    app[CLOCK] = clock  # type: ignore[misc]  # mypy cannot infer a Callable AppKey
+    app[CLOCK] = clock
     app[SERVICES] = {}
     app[AUTHENTICATORS] = [bearer_authenticator]
     app.cleanup_ctx.append(_database)

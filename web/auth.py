@@ -35,7 +35,7 @@ class Principal:
 PRINCIPAL = web.RequestKey("principal", Principal)
 # Pages add a cookie-session authenticator here; the first that answers wins.
 Authenticator = Callable[[web.Request], Awaitable[Principal | None]]
-AUTHENTICATORS = web.AppKey("authenticators", list[Authenticator])
+AUTHENTICATORS: web.AppKey[list[Authenticator]] = web.AppKey("authenticators")
 
 
 def hash_token(token: str) -> str:
