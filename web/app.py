@@ -15,7 +15,7 @@ from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
 from web.api import cases, courts, docs, hearings, media, records, scheduling
 from web.api.registry import ApiRoutes
-from web.auth import AUTHENTICATORS, bearer_authenticator
+from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
 from web.keys import CLOCK, ENGINE, SERVICES, SESSIONS, SETTINGS
 from web.ops import metrics_middleware, setup_ops
 from web.pages import setup as pages_setup
@@ -48,7 +48,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[SERVICES] = {}
-    app[AUTHENTICATORS] = [bearer_authenticator]
+    authenticators: list[Authenticator] = [bearer_authenticator]
+    app[AUTHENTICATORS] = authenticators
     app.cleanup_ctx.append(_database)
     setup_ops(app)
     for table in API_TABLES:
