@@ -9,10 +9,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.store.base import Base, UtcDateTime, new_id
+from conference.store.tables import ParticipantRow
+
+# Lawyers and interpreters have no account: the booking check finds them by lower-cased name.
+PARTICIPANT_NAME_INDEX = Index("ix_participants_name_lower", func.lower(ParticipantRow.name))
 
 
 class PlannedJobRow(Base):
