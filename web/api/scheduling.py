@@ -174,3 +174,7 @@ async def free_slots(call: Call[FreeSlotsQuery, None]) -> FreeSlotsOut:
             horizon_days=q.horizon_days,
         )
     return FreeSlotsOut(free_slots=slots)
+
+
+# Notices and proof of service register on the same table.
+from web.api import notices as _notices  # noqa: E402, F401
