@@ -162,7 +162,7 @@ def insert_hearing(
         created_at=now,
         updated_at=now,
     )
-    row.components = [HearingEndpointRow(endpoint_code=c) for c in plan.component_endpoints]
+    row.components = [HearingEndpointRow(endpoint_code=c) for c in sorted(plan.component_endpoints)]
     row.participants = [participant_row(p, i, now) for i, p in enumerate(plan.participants)]
     session.add(row)
     return row
@@ -172,4 +172,6 @@ def set_components(row: HearingRow, codes: Iterable[str]) -> None:
     wanted = list(dict.fromkeys(codes))
     keep = [c for c in row.components if c.endpoint_code in wanted]
     have = {c.endpoint_code for c in keep}
-    row.components = keep + [HearingEndpointRow(endpoint_code=c) for c in wanted if c not in have]
+    added = [HearingEndpointRow(endpoint_code=c) for c in wanted if c not in have]
+    # The same order as when read back (the relationship orders by endpoint code).
+    row.components = sorted(keep + added, key=lambda c: c.endpoint_code)

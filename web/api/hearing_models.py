@@ -198,6 +198,15 @@ async def named(session: AsyncSession, people: list[ParticipantIn]) -> tuple[Par
             name = staff[p.staff_username].full_name
         if not name and p.endpoint_code in sites:
             name = sites[p.endpoint_code].site_name
+        if not name and p.staff_username and p.staff_username not in staff:
+            raise InvalidValue(
+                f"staff member {p.staff_username!r} does not exist",
+                field="participants.staff_username",
+            )
+        if not name and p.endpoint_code and p.endpoint_code not in sites:
+            raise InvalidValue(
+                f"endpoint {p.endpoint_code!r} does not exist", field="participants.endpoint_code"
+            )
         data = p.model_dump(exclude={"name"})
         result.append(Participant(name=name or "", **data))
     return tuple(result)
