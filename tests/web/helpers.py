@@ -57,8 +57,8 @@ async def add_registry(client: Client, admin: Headers) -> None:
             "enabled": enabled,
         }
         await ok(await client.post("/api/v1/endpoints", json=ep, headers=admin), 201)
-    for username, name, role, court in STAFF:
-        body = {"username": username, "full_name": name, "role": role, "court_code": court}
+    for username, name, role, court_code in STAFF:
+        body = {"username": username, "full_name": name, "role": role, "court_code": court_code}
         await ok(await client.post("/api/v1/staff", json=body, headers=admin), 201)
 
 

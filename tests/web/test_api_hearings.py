@@ -175,7 +175,8 @@ async def test_change_move_and_cancel(client: Client, admin: Headers) -> None:
     async def broken(app: web.Application, event: HearingChanged) -> None:
         raise RuntimeError("scheduler down")
 
-    client.server.app[HEARING_HOOKS].extend([broken, hook])
+    assert client.app is not None
+    client.app[HEARING_HOOKS].extend([broken, hook])
     hearing = await book(client, admin)
     url = f"/api/v1/hearings/{hearing['id']}"
     moved = await ok(
