@@ -143,6 +143,7 @@ async def test_csv_files_that_cannot_be_read(client: Client, admin: Headers) -> 
     assert resp.status == 422
     resp = await client.post(IMPORT, data=b"a;b", headers={**admin, "Content-Type": "text/plain"})
     assert resp.status == 415
+    assert "application/json or text/csv (got text/plain)" in (await resp.json())["detail"]
     assert await numbers(client, admin) == []
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from enum import StrEnum
 from typing import Any
@@ -21,6 +22,8 @@ from conference.store import cases_repo
 from web.api.case_models import CaseInvalid, FieldError, check_case, check_update, parse_case_in
 from web.api.registry import Call
 from web.problems import Problem
+
+log = logging.getLogger(__name__)
 
 CASE_COLUMNS = ("case_number", "case_type", "court_code", "title", "confidentiality", "judges")
 REQUIRED_COLUMNS = ("case_number", "court_code", "title")
@@ -175,6 +178,7 @@ async def _import_one(call: Call[Any, Any], n: int, data: Any) -> ImportRowRepor
     except DomainError as exc:
         return _error(n, number, [FieldError(field=exc.field or "row", message=exc.message)])
     except SQLAlchemyError as exc:
+        log.exception("import row %d (%s) could not be stored", n, number)
         message = f"could not be stored ({type(exc).__name__}); nothing was written for this row"
         return _error(n, number, [FieldError(field="row", message=message)])
     return ImportRowReport(row=n, case_number=number, status=status, case_id=case_id)
