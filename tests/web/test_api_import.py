@@ -8,7 +8,7 @@ from typing import Any
 from conference.domain.access import ApiRole
 from conference.domain.cases import EXPECTED_FORM
 from tests.fixtures.app import MakeToken
-from tests.web.helpers import Client, Headers, add_registry, case_body, ok
+from tests.web.helpers import Client, Headers, add_registry, book, case_body, ok
 
 IMPORT = "/api/v1/cases/import"
 
@@ -177,3 +177,19 @@ async def test_openapi_documents_cases_hearings_and_csv(client: Client) -> None:
         assert method in doc["paths"][path], path
     params = {p["name"] for p in doc["paths"]["/api/v1/hearings"]["get"]["parameters"]}
     assert {"day", "court_code", "judge", "endpoint", "state", "kind", "limit", "offset"} <= params
+
+
+async def test_a_refused_row_changes_nothing_of_its_case(client: Client, admin: Headers) -> None:
+    await add_registry(client, admin)
+    await ok(await client.post(IMPORT, json=[case_body()], headers=admin))
+    await book(client, admin)
+    # New title and a new classification: the classification is refused (an online hearing is
+    # planned), so the title must not change either.
+    row = case_body(title="Tên mới", confidentiality="state_secret")
+    report = await ok(await client.post(IMPORT, json=[row], headers=admin))
+    assert report["rows"][0]["status"] == "error"
+    assert "cancel them before classifying" in errors_of(report["rows"][0])["confidentiality"]
+    listed = await ok(await client.get("/api/v1/cases", headers=admin))
+    assert [(c["title"], c["confidentiality"]) for c in listed["items"]] == [
+        (case_body()["title"], "public")
+    ]
