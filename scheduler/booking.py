@@ -156,7 +156,7 @@ async def check_booking(
     plan: HearingPlan,
     *,
     settings: Settings,
-    now: datetime,
+    now: datetime | None,
     hearing_id: str | None = None,
     needs: MediaNeeds | None = None,
     slots: int = 0,
@@ -175,7 +175,11 @@ async def check_booking(
     found_slots: list[datetime] = []
     if slots and conflicts:
         found_slots = await next_free_slots(
-            session, proposed, settings=settings, after=max(now, proposed.starts_at), count=slots
+            session,
+            proposed,
+            settings=settings,
+            after=max(now, proposed.starts_at) if now else proposed.starts_at,
+            count=slots,
         )
     return BookingCheck(conflicts, found_slots)
 

@@ -17,6 +17,8 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.domain.errors import Conflict
+from conference.domain.hearings import HearingPlan
 from conference.domain.notices import describe_changes
 from conference.settings import Settings
 from conference.store.scheduling import NoticeRow
@@ -27,8 +29,19 @@ from scheduler.delivery import queue_deliveries
 from scheduler.jobs import plan_hearing_jobs
 from scheduler.notices import issue_notices
 from scheduler.services import SCHEDULING
+from web.api.hooks import HearingChange as ApiChange
+from web.api.hooks import HearingChanged
+from web.keys import CLOCK, SESSIONS, SETTINGS
 
-__all__ = ["BookingCheck", "HearingChange", "after_hearing_saved", "check_booking", "notify"]
+__all__ = [
+    "BookingCheck",
+    "HearingChange",
+    "after_hearing_saved",
+    "check_booking",
+    "notify",
+    "on_hearing_changed",
+    "refuse_conflicts",
+]
 
 
 class HearingChange(StrEnum):
@@ -75,6 +88,46 @@ async def after_hearing_saved(
     for notice in issued:
         await queue_deliveries(session, notice.row, channels, now)
     return len(issued)
+
+
+async def refuse_conflicts(
+    session: AsyncSession,
+    plan: HearingPlan,
+    *,
+    settings: Settings,
+    now: datetime | None,
+    hearing_id: str | None,
+) -> None:
+    """The hearing API's booking check: raise Conflict (409) naming every clash in words."""
+    result = await check_booking(session, plan, settings=settings, now=now, hearing_id=hearing_id)
+    if not result.ok:
+        raise Conflict(
+            "the booking conflicts: "
+            + "; ".join(c.message for c in result.conflicts)
+            + " (POST /api/v1/bookings/check offers free slots)",
+            field="starts_at",
+        )
+
+
+async def on_hearing_changed(app: web.Application, event: HearingChanged) -> None:
+    """Registered in web.api.hooks.HEARING_HOOKS: runs after the hearing API committed."""
+    change = {
+        ApiChange.CREATED: HearingChange.CREATED,
+        ApiChange.MOVED: HearingChange.MOVED,
+        ApiChange.CANCELLED: HearingChange.CANCELLED,
+    }.get(event.change, HearingChange.CHANGED)
+    settings, now = app[SETTINGS], app[CLOCK]()
+    async with app[SESSIONS]() as s, s.begin():
+        before = None
+        if event.previous_starts_at is not None:
+            row = await s.get(HearingRow, event.hearing_id)
+            if row is not None:
+                duration = row.ends_at - row.starts_at
+                before = (event.previous_starts_at, event.previous_starts_at + duration)
+        await after_hearing_saved(
+            s, event.hearing_id, change, settings=settings, now=now, before=before
+        )
+    notify(app)
 
 
 def notify(app: web.Application) -> None:

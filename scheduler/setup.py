@@ -9,15 +9,18 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from scheduler.hooks import on_hearing_changed
 from scheduler.jobs import JobContext
 from scheduler.runner import JobRunner, worker_name
 from scheduler.services import SCHEDULING, SchedulingServices, periodic_jobs
+from web.api.hooks import HEARING_HOOKS
 from web.keys import CLOCK, SESSIONS, SETTINGS
 
 
 def setup(app: web.Application) -> None:
     """Add routes, keys and cleanup_ctx entries for this area."""
     app.cleanup_ctx.append(_scheduling)
+    app[HEARING_HOOKS].append(on_hearing_changed)
 
 
 async def _scheduling(app: web.Application) -> AsyncIterator[None]:
