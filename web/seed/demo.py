@@ -23,7 +23,7 @@ async def seed_all(
             report = [str(await seed_registry(session))]
         if not registry_only:
             async with session_factory(engine)() as session:
-                report.append(await seed_demo_cases(session, now or system_clock()))
+                report.append(await seed_demo_cases(session, now or system_clock(), settings))
     finally:
         await engine.dispose()
     return "\n".join(report)
