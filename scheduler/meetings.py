@@ -20,11 +20,11 @@ from conference.domain.booking import BookingConflict, ConflictCode
 from conference.domain.clock import to_utc
 from conference.domain.errors import InvalidValue
 from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant
-from conference.domain.meetings import Occurrence, Site, Stay, TargetKind, expand
+from conference.domain.meetings import Occurrence, TargetKind, expand
 from conference.settings import Settings
 from conference.store import hearings_repo
 from conference.store.bookings import validate_booking
-from conference.store.scheduling import MeetingOccurrenceRow, MeetingSeriesRow, SiteAttendanceRow
+from conference.store.scheduling import MeetingOccurrenceRow, MeetingSeriesRow
 from conference.store.tables import CourtRow, EndpointRow, HearingRow
 from scheduler.booking import calendar_from_settings, check_booking
 from scheduler.jobs import plan_hearing_jobs
@@ -197,9 +197,14 @@ async def _one(
     full = _plan_for(plan, occ, sites)
     await validate_booking(session, full, hearing_id=None, court_code=plan.court_code)
     check = await check_booking(session, full, settings=settings, now=now)
-    for c in check.conflicts:
-        site = c.params.get("endpoint")
-        if c.code is ConflictCode.ENDPOINT_BUSY and site in sites:
+    _sort_out(result, check.conflicts, sites)
+    return result
+
+
+def _sort_out(result: OccurrenceResult, conflicts: list[BookingConflict], sites: list[str]) -> None:
+    """A busy site is left out of the occurrence; any other conflict stops it."""
+    for c in conflicts:
+        if c.code is ConflictCode.ENDPOINT_BUSY and c.params.get("endpoint") in sites:
             result.left_out.append(c)
         else:
             result.conflicts.append(c)
@@ -208,7 +213,6 @@ async def _one(
         result.skipped = "; ".join(c.message for c in result.conflicts)
     elif result.sites == 0 and sites:
         result.skipped = "every target site is booked elsewhere at this time"
-    return result
 
 
 async def cancel_series(
@@ -245,60 +249,105 @@ async def cancel_series(
     return cancelled
 
 
-# --- attendance per site ----------------------------------------------------------------------
-
-
-async def record_site_attendance(
+async def move_series(
     session: AsyncSession,
-    hearing_id: str,
-    endpoint_code: str,
-    joined_at: datetime,
-    left_at: datetime | None,
-) -> SiteAttendanceRow:
-    """Signalling calls this when an endpoint joins (left_at None: a stay begins) and when it
-    leaves (left_at given: the open stay that began at joined_at is closed, or a whole stay is
-    recorded if none is open). Idempotent for a repeated call. Caller commits."""
-    joined, left = to_utc(joined_at), to_utc(left_at) if left_at else None
-    if left is not None and left < joined:
-        raise InvalidValue("left_at is before joined_at", field="left_at")
-    row = await session.scalar(
-        select(SiteAttendanceRow).where(
-            SiteAttendanceRow.hearing_id == hearing_id,
-            SiteAttendanceRow.endpoint_code == endpoint_code,
-            SiteAttendanceRow.joined_at == joined,
-        )
+    series_id: str,
+    new_start: datetime,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> list[OccurrenceResult]:
+    """Move the series from its next occurrence on: that occurrence to `new_start`, each later
+    one by the same shift. Each is checked like a new one (busy sites left out; a clash or a
+    day off leaves that occurrence where it was, reported). Moved occurrences get their jobs
+    re-planned and amended notices. Caller commits."""
+    from scheduler.hooks import HearingChange, after_hearing_saved
+    from web.api.hearing_models import plan_of
+
+    if new_start < now:
+        raise InvalidValue("starts_at is in the past", field="starts_at")
+    rows = list(
+        (
+            await session.scalars(
+                select(HearingRow)
+                .join(MeetingOccurrenceRow, MeetingOccurrenceRow.hearing_id == HearingRow.id)
+                .where(
+                    MeetingOccurrenceRow.series_id == series_id,
+                    HearingRow.state == HearingState.SCHEDULED.value,
+                    HearingRow.starts_at > now,
+                )
+                .order_by(HearingRow.starts_at)
+            )
+        ).unique()
     )
-    if row is None:
-        row = SiteAttendanceRow(
-            hearing_id=hearing_id, endpoint_code=endpoint_code, joined_at=joined, left_at=left
-        )
-        session.add(row)
-    elif left is not None:
-        row.left_at = left
-    await session.flush()
-    return row
-
-
-async def invited_sites(session: AsyncSession, hearing: HearingRow) -> list[Site]:
-    codes = [
-        *([hearing.central_endpoint] if hearing.central_endpoint else []),
-        *sorted(c.endpoint_code for c in hearing.components),
-    ]
-    rows = {
-        r.code: r
-        for r in await session.scalars(select(EndpointRow).where(EndpointRow.code.in_(codes)))
-    }
-    return [
-        Site(c, rows[c].site_name, rows[c].court_code, rows[c].court.name)
-        for c in codes
-        if c in rows
-    ]
-
-
-async def stays_of(session: AsyncSession, hearing_id: str) -> list[Stay]:
-    rows = await session.scalars(
-        select(SiteAttendanceRow)
-        .where(SiteAttendanceRow.hearing_id == hearing_id)
-        .order_by(SiteAttendanceRow.joined_at)
+    if not rows:
+        raise InvalidValue("the series has no occurrence left to move", field="starts_at")
+    sequence = dict(
+        (
+            await session.execute(
+                select(MeetingOccurrenceRow.hearing_id, MeetingOccurrenceRow.sequence).where(
+                    MeetingOccurrenceRow.series_id == series_id
+                )
+            )
+        ).all()
     )
-    return [Stay(r.endpoint_code, r.joined_at, r.left_at) for r in rows]
+    shift = to_utc(new_start) - rows[0].starts_at
+    calendar = calendar_from_settings(settings)
+    results = []
+    # Later ones first when moving later (earlier ones first when moving earlier), so that an
+    # occurrence never clashes with its own series' next one that has not moved yet.
+    for row in reversed(rows) if shift > timedelta() else rows:
+        current = plan_of(row)
+        starts = row.starts_at + shift
+        occ = Occurrence(
+            sequence[row.id],
+            starts,
+            starts + current.duration,
+            calendar.outside_hours(starts, starts + current.duration),
+        )
+        sites = list(current.component_endpoints)
+        result = OccurrenceResult(occ.sequence, occ.starts_at, occ.ends_at, sites=len(sites))
+        if occ.skipped:
+            result.skipped = occ.skipped
+        else:
+            moved = _plan_for(_series_of(current), occ, sites)
+            check = await check_booking(
+                session, moved, settings=settings, now=now, hearing_id=row.id
+            )
+            for c in check.conflicts:
+                if c.code is ConflictCode.ENDPOINT_BUSY and c.params.get("endpoint") in sites:
+                    result.left_out.append(c)
+                else:
+                    result.conflicts.append(c)
+            result.sites = len(sites) - len(_codes(result.left_out))
+            if result.conflicts:
+                result.skipped = "; ".join(c.message for c in result.conflicts)
+        if result.skipped is None:
+            before = (row.starts_at, row.ends_at)
+            row.starts_at, row.ends_at = occ.starts_at, occ.ends_at
+            hearings_repo.set_components(
+                row, [c for c in sites if c not in _codes(result.left_out)]
+            )
+            row.version += 1
+            row.updated_at = now
+            await session.flush()
+            await after_hearing_saved(
+                session, row.id, HearingChange.MOVED, settings=settings, now=now, before=before
+            )
+            result.hearing_id = row.id
+        results.append(result)
+    return sorted(results, key=lambda r: r.sequence)
+
+
+def _series_of(plan: HearingPlan) -> SeriesPlan:
+    """A stored occurrence seen as a one-off series (to reuse the occurrence plan)."""
+    return SeriesPlan(
+        title=plan.title,
+        court_code="",
+        central_endpoint=plan.central_endpoint,
+        target=Target(TargetKind.LIST, plan.component_endpoints),
+        rrule=None,
+        first_start=plan.starts_at,
+        duration=plan.duration,
+        participants=plan.participants,
+    )

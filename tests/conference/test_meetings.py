@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conference.domain.calendar import CourtCalendar
 from conference.domain.clock import COURT_TZ
 from conference.domain.errors import InvalidValue
-from conference.domain.meetings import Site, Stay, attendance, attendance_csv, expand
+from conference.domain.meetings import HORIZON, Site, Stay, attendance, attendance_csv, expand
 
 CAL = CourtCalendar()
 HOUR = timedelta(hours=1)
@@ -152,3 +155,39 @@ def test_attendance_counts_minutes_per_site() -> None:
     assert [(r["endpoint_code"], r["attended"], r["first_joined"]) for r in parsed[1:2]] == [
         ("DN-P1", "no", "")
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(date(2027, 1, 1), date(2031, 12, 31)),
+    minute=st.integers(6 * 60, 18 * 60),
+    duration=st.integers(5, 240),
+    freq=st.sampled_from(["DAILY", "WEEKLY", "MONTHLY"]),
+    count=st.integers(1, 30),
+)
+def test_every_booked_occurrence_is_inside_court_hours(
+    day: date, minute: int, duration: int, freq: str, count: int
+) -> None:
+    first = datetime.combine(day, datetime.min.time(), COURT_TZ) + timedelta(minutes=minute)
+    got = expand(f"FREQ={freq};COUNT={count}", first, timedelta(minutes=duration), CAL)
+    assert got[0].starts_at == first and got[-1].starts_at - first <= HORIZON
+    assert len(got) == count if freq != "MONTHLY" else 1 <= len(got) <= count  # 2-year cap
+    assert all(a.starts_at < b.starts_at for a, b in pairwise(got))
+    for o in got:
+        reason = CAL.outside_hours(o.starts_at, o.ends_at)
+        assert o.skipped == reason  # booked exactly when the calendar allows it
+        assert (o.starts_at.hour, o.starts_at.minute) == (first.hour, first.minute)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 60)), max_size=8))
+def test_a_sites_minutes_never_exceed_the_span_it_was_present(spans: list[tuple[int, int]]) -> None:
+    start = at("2030-03-15T09:00")
+    stays = [
+        Stay("HN-P1", start + timedelta(minutes=a), start + timedelta(minutes=a + n))
+        for a, n in spans
+    ]
+    (row, *_) = attendance(SITES, stays, ends_at=start + timedelta(hours=3))
+    assert row.joins == len(spans)
+    covered = {m for a, n in spans for m in range(a, a + n)}
+    assert row.minutes == len(covered)  # overlaps counted once, gaps not at all

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conference.domain.clock import COURT_TZ
-from scheduler.meetings import record_site_attendance
+from scheduler.attendance import record_site_attendance
 from tests.fixtures.scheduling import AddHearing
 
 Client = TestClient[Any, Any]
@@ -86,6 +86,34 @@ async def test_a_weekly_series_reaches_every_site_around_holidays_and_clashes(
     hearing = await ok(await client.get(f"/api/v1/hearings/{first['hearing_id']}", headers=clerk))
     assert hearing["kind"] == "meeting" and hearing["court_code"] == "TAND-HN"
     assert [e["code"] for e in hearing["component_endpoints"]] == ["HN-P2", "TG-1"]
+
+    # The series moves from its next occurrence on: a Thursday afternoon instead.
+    await add_hearing(court("2030-02-14T14:30"), 30, central="TG-1", title="Trích xuất")
+    url = f"/api/v1/meetings/{made['series_id']}"
+    moved = await ok(
+        await client.post(f"{url}/move", json={"starts_at": "2030-01-24T14:00:00"}, headers=clerk)
+    )
+    assert [
+        (o["sequence"], o["starts_at"], o["booked"], o["sites"]) for o in moved["occurrences"]
+    ] == [
+        (1, "2030-01-24T14:00:00+07:00", True, 2),
+        (4, "2030-02-14T14:00:00+07:00", True, 2),
+    ]
+    assert [c["params"]["endpoint"] for c in moved["occurrences"][1]["left_out"]] == ["TG-1"]
+    hearing = await ok(await client.get(f"/api/v1/hearings/{last['hearing_id']}", headers=clerk))
+    assert [e["code"] for e in hearing["component_endpoints"]] == ["DN-P1", "HN-P2"]
+    # A week later would put the first on the eve of Tết: it stays, the other moves.
+    moved = await ok(
+        await client.post(f"{url}/move", json={"starts_at": "2030-01-31T14:00:00"}, headers=clerk)
+    )
+    first_now, last_now = moved["occurrences"]
+    assert first_now["skipped"] == "2030-01-31 is a public holiday (29 of Lunar New Year)"
+    assert last_now["booked"] and last_now["starts_at"] == "2030-02-21T14:00:00+07:00"
+    read = await ok(await client.get(url, headers=clerk))
+    assert [o["starts_at"] for o in read["occurrences"]] == [
+        "2030-01-24T14:00:00+07:00",
+        "2030-02-21T14:00:00+07:00",
+    ]
 
     # Which sites a target reaches.
     for target, sites in [

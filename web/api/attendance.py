@@ -15,7 +15,7 @@ from conference.domain.clock import to_court_time
 from conference.domain.meetings import SiteAttendance, attendance, attendance_csv
 from conference.store import hearings_repo
 from conference.store.tables import HearingRow
-from scheduler.meetings import invited_sites, stays_of
+from scheduler.attendance import invited_sites, stays_of
 from web.api.common import CourtTime, Out, Strict, found
 from web.api.registry import Call
 from web.api.scheduling import routes

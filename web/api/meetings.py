@@ -22,6 +22,7 @@ from scheduler.meetings import (
     Target,
     book_series,
     cancel_series,
+    move_series,
 )
 from scheduler.services import SCHEDULING
 from web.api.common import CourtTime, Out, Strict
@@ -230,6 +231,35 @@ async def cancel(call: Call[None, CancelSeriesIn]) -> CancelSeriesOut:
         )
     _poke(call)
     return CancelSeriesOut(cancelled=ids)
+
+
+class MoveSeriesIn(Strict):
+    starts_at: datetime = Field(
+        description="the new start of the next occurrence (court time when no offset); every"
+        " later one moves by the same shift"
+    )
+
+
+@routes.route(
+    "POST",
+    "/meetings/{series_id}/move",
+    summary="Move a series from its next occurrence on",
+    action=Action.EDIT_HEARINGS,
+    body=MoveSeriesIn,
+    response=SeriesOut,
+    description="Each occurrence not yet begun is checked at its new time like a new one: a site"
+    " busy then is left out (`left_out`); a day off or a clash leaves it where it was"
+    " (`skipped`). Moved occurrences get amended notices. To move one occurrence only, PATCH"
+    " /hearings/{hearing_id}.",
+)
+async def move(call: Call[None, MoveSeriesIn]) -> SeriesOut:
+    async with call.session() as s, s.begin():
+        series = await _series(s, call.path("series_id"))
+        results = await move_series(
+            s, series.id, to_utc(call.body.starts_at), settings=call.settings, now=call.now()
+        )
+    _poke(call)
+    return _series_out(series.id, max((r.sites for r in results), default=0), results)
 
 
 async def _series(s: AsyncSession, series_id: str) -> MeetingSeriesRow:
