@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.booking import BookingConflict, ConflictCode
 from conference.domain.clock import to_utc
-from conference.domain.errors import InvalidValue
+from conference.domain.errors import Conflict, InvalidValue
 from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant
 from conference.domain.meetings import Occurrence, TargetKind, expand
 from conference.settings import Settings
@@ -162,6 +162,13 @@ async def book_series(
             await plan_hearing_jobs(session, row.id, settings=settings, now=now)
             result.hearing_id = row.id
         results.append(result)
+    if series is not None and not any(r.hearing_id for r in results):
+        reasons = "; ".join(f"#{r.sequence}: {r.skipped}" for r in results[:3])
+        raise Conflict(
+            f"no occurrence of the series can be booked ({reasons}); POST /meetings/check shows"
+            " every occurrence",
+            field="starts_at",
+        )
     return SeriesResult(series.id if series else None, len(sites), results)
 
 

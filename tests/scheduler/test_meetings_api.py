@@ -133,6 +133,12 @@ async def test_a_weekly_series_reaches_every_site_around_holidays_and_clashes(
     ]:
         resp = await client.post("/api/v1/meetings", json=series(target=target), headers=clerk)
         assert resp.status == 422 and says in (await resp.json())["detail"], target
+    on_tet = series(starts_at="2030-02-01T09:00:00", rrule="FREQ=DAILY;COUNT=3")
+    resp = await client.post("/api/v1/meetings", json=on_tet, headers=clerk)
+    assert resp.status == 409
+    assert (await resp.json())["detail"].startswith(
+        "no occurrence of the series can be booked (#1: 2030-02-01 is a public holiday"
+    )
     resp = await client.post("/api/v1/meetings", json=series(rrule="FREQ=OFTEN"), headers=clerk)
     assert resp.status == 422 and (await resp.json())["errors"][0]["field"] == "rrule"
 
