@@ -60,9 +60,11 @@ class Remote:
     seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     url: str = ""
     runner: web.AppRunner | None = None
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.seen.append((dict(request.headers), await request.read()))
+        self.arrived.set()
         step = self.script.pop(0) if self.script else "ok"
         if step == "hang":
             await asyncio.Event().wait()  # never answers; the client's timeout ends it
@@ -303,3 +305,32 @@ async def test_records_are_not_sent_unsigned(
         row = await s.scalar(select(RecordOutboxRow))
         assert row is not None and row.state == "pending" and row.payload["outcome"] == "adjourned"
         assert row.last_error is not None and "RECORD_WEBHOOK_SECRET is not set" in row.last_error
+
+
+async def test_the_job_runner_pushes_records_by_itself(
+    settings: Settings,
+    aiohttp_client: Any,
+    remote: Remote,
+    add_hearing: AddHearing,
+    clerk: dict[str, str],
+) -> None:
+    from web.app import create_app
+
+    hid = await add_hearing(NOW - timedelta(hours=2), 60, state="closed", title="Đã xong")
+    running = configured(
+        settings,
+        record_webhook_url=remote.url,
+        record_webhook_secret=SECRET,
+        scheduler_sync_interval_s=0.2,
+    )
+    client = await aiohttp_client(create_app(running, clock=lambda: NOW))
+    await asyncio.wait_for(remote.arrived.wait(), 60)
+    headers, body = remote.seen[0]
+    assert verified(headers, body) and json.loads(body)["hearing_id"] == hid
+    url = f"/api/v1/hearings/{hid}/record-delivery"
+    for _ in range(200):  # the acknowledgement is stored right after the answer
+        state = await (await client.get(url, headers=clerk)).json()
+        if state.get("state") == "acknowledged":
+            break
+        await asyncio.sleep(0.05)
+    assert state["state"] == "acknowledged" and state["attempts"] == 1
