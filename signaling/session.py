@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -66,7 +67,13 @@ class Session:
                         )
                     )
         finally:
-            await self.closed()
+            # The server may cancel this handler when the peer goes away; the cleanup (record
+            # the disconnection, start the grace period) must still run to the end.
+            cleanup = asyncio.ensure_future(self.closed())
+            self.hub.tasks.add(cleanup)
+            cleanup.add_done_callback(self.hub.tasks.discard)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(cleanup)
 
     async def closed(self) -> None:
         if self.identity is None:
