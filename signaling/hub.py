@@ -304,9 +304,12 @@ class Hub:
         task.add_done_callback(self.tasks.discard)
 
     async def close(self) -> None:
+        """Let in-flight work (recording disconnections) finish, then stop the rest."""
         for live in self.rooms.values():
             for timer in live.timers.values():
                 timer.cancel()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=5)
         for task in list(self.tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

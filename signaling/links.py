@@ -18,7 +18,7 @@ from conference.domain.hearings import Role
 from conference.domain.links import JoinClaims, LinkRefused, sign_join_token
 from conference.settings import Settings
 from conference.store.records import ParticipantLinkRow
-from conference.store.tables import ParticipantRow
+from conference.store.tables import HearingRow, ParticipantRow
 
 _PINS = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
@@ -70,7 +70,9 @@ async def issue_link(
     state.updated_at = now
     valid_for = timedelta(hours=settings.signaling_link_valid_hours)
     if expires_at is None:
-        expires_at = max(participant.hearing.ends_at, now) + valid_for
+        hearing = await session.get(HearingRow, participant.hearing_id)
+        ends_at = hearing.ends_at if hearing is not None else now
+        expires_at = max(ends_at, now) + valid_for
     claims = JoinClaims(
         hearing_id=participant.hearing_id,
         participant_id=participant_id,
