@@ -23,10 +23,17 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], Awaitable[None]]
+# A handler gets every message available at once for its hearing, in publication order
+# (batches let a busy node send each connection one frame for many events).
+Handler = Callable[[list[dict[str, Any]]], Awaitable[None]]
+MAX_BATCH = 1000
 
 
 class Bus(ABC):
+    # False when every node shares this process's memory: the hub's replica is the room, so it
+    # is not serialised on every change (after a failed change it is rebuilt from the record).
+    stores_room_data = True
+
     def __init__(self) -> None:
         self.node_id = uuid.uuid4().hex[:12]
 
@@ -83,6 +90,8 @@ class InProcessBroker:
 
 
 class InProcessBus(Bus):
+    stores_room_data = False
+
     def __init__(self, broker: InProcessBroker | None = None) -> None:
         super().__init__()
         self.broker = broker or InProcessBroker()
@@ -109,7 +118,8 @@ class InProcessBus(Bus):
             yield
 
     async def load_room(self, hearing_id: str) -> tuple[int, str] | None:
-        return self.broker.rooms.get(hearing_id)
+        stored = self.broker.rooms.get(hearing_id)
+        return stored if stored and stored[1] else None
 
     async def room_version(self, hearing_id: str) -> int | None:
         stored = self.broker.rooms.get(hearing_id)
@@ -152,11 +162,21 @@ class InProcessBus(Bus):
 
     async def _deliver(self) -> None:
         while True:
-            hearing_id, message = await self.queue.get()
-            handler = self.handlers.get(hearing_id)
-            if handler is None:
-                continue
-            try:
-                await handler(message)
-            except Exception:  # one bad delivery must not stop the bus
-                log.exception("bus handler failed for hearing %s", hearing_id)
+            batch = [await self.queue.get()]
+            while not self.queue.empty() and len(batch) < MAX_BATCH:
+                batch.append(self.queue.get_nowait())
+            await deliver(self.handlers, batch)
+
+
+async def deliver(handlers: dict[str, Handler], batch: list[tuple[str, dict[str, Any]]]) -> None:
+    by_hearing: dict[str, list[dict[str, Any]]] = {}
+    for hearing_id, message in batch:
+        by_hearing.setdefault(hearing_id, []).append(message)
+    for hearing_id, messages in by_hearing.items():
+        handler = handlers.get(hearing_id)
+        if handler is None:
+            continue
+        try:
+            await handler(messages)
+        except Exception:  # one bad delivery must not stop the bus
+            log.exception("bus handler failed for hearing %s", hearing_id)

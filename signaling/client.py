@@ -38,9 +38,16 @@ class SignalingError(Exception):
 
 class SignalingClient:
     def __init__(
-        self, ws: aiohttp.ClientWebSocketResponse, session: aiohttp.ClientSession | None
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        session: aiohttp.ClientSession | None,
+        *,
+        light: bool = False,
     ) -> None:
         self.ws, self._session = ws, session
+        # light: a load-generator participant; room events about others are only counted
+        self.light = light
+        self.events_seen = 0
         self.inbox: asyncio.Queue[p.ServerMessage | None] = asyncio.Queue()
         self.received: list[p.ServerMessage] = []
         self.unreadable: list[str] = []
@@ -60,6 +67,7 @@ class SignalingClient:
         session: aiohttp.ClientSession | None = None,
         headers: dict[str, str] | None = None,
         heartbeat: float | None = None,
+        light: bool = False,
     ) -> SignalingClient:
         """Open /ws on the server at base_url (http(s)://host:port)."""
         own = session is None
@@ -71,7 +79,7 @@ class SignalingClient:
             if own:
                 await session.close()
             raise
-        return cls(ws, session if own else None)
+        return cls(ws, session if own else None, light=light)
 
     async def __aenter__(self) -> SignalingClient:
         return self
@@ -184,27 +192,51 @@ class SignalingClient:
                 if frame.type is not aiohttp.WSMsgType.TEXT:
                     continue
                 try:
-                    message = p.SERVER.validate_python(orjson.loads(frame.data))
-                except (ValidationError, orjson.JSONDecodeError):
+                    raw = orjson.loads(frame.data)
+                except orjson.JSONDecodeError:
                     self.unreadable.append(frame.data)  # a server bug: tests assert it is empty
                     continue
-                self._track(message)
-                self.received.append(message)
-                self.inbox.put_nowait(message)
-                ref = getattr(message, "re", None) or (
-                    message.id if isinstance(message, p.Welcome | p.RoomSnapshot) else None
+                batch = (
+                    raw["messages"]
+                    if isinstance(raw, dict) and raw.get("type") == "batch"
+                    else [raw]
                 )
-                if ref is None and isinstance(message, p.ServerMediaAnswer):
-                    ref = message.id
-                future = self.pending.get(ref) if ref else None
-                if future is not None and not future.done():
-                    future.set_result(message)
+                for item in batch:
+                    self._receive(item)
         finally:
             self.closed_reason = self.closed_reason or f"code {self.ws.close_code}"
             self.inbox.put_nowait(None)
             for future in self.pending.values():
                 if not future.done():
                     future.set_exception(ConnectionError("the connection closed"))
+
+    def _receive(self, raw: Any) -> None:
+        if self.light and self._about_others(raw):
+            self.events_seen += 1
+            return
+        try:
+            message = p.SERVER.validate_python(raw)
+        except ValidationError:
+            self.unreadable.append(orjson.dumps(raw).decode())
+            return
+        self._track(message)
+        self.received.append(message)
+        self.inbox.put_nowait(message)
+        ref = getattr(message, "re", None) or (
+            message.id if isinstance(message, p.Welcome | p.RoomSnapshot) else None
+        )
+        if ref is None and isinstance(message, p.ServerMediaAnswer):
+            ref = message.id
+        future = self.pending.get(ref) if ref else None
+        if future is not None and not future.done():
+            future.set_result(message)
+
+    def _about_others(self, raw: Any) -> bool:
+        if not isinstance(raw, dict) or raw.get("type") != "room.event":
+            return False
+        event = raw.get("event") or {}
+        me = self.participant_id
+        return event.get("participant_id") != me and me not in (event.get("participant_ids") or ())
 
     def _track(self, message: p.ServerMessage) -> None:
         match message:

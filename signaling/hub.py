@@ -119,9 +119,8 @@ class Hub:
                 try:
                     async with self.sessions() as session, session.begin():
                         await record.append(session, hearing_id, events)
-                    await self.bus.save_room(
-                        hearing_id, room.version, room.model_dump_json(), self._room_ttl
-                    )
+                    data = room.model_dump_json() if self.bus.stores_room_data else ""
+                    await self.bus.save_room(hearing_id, room.version, data, self._room_ttl)
                 except BaseException:
                     live.room = None
                     raise
@@ -317,25 +316,29 @@ class Hub:
 
     # --- the bus ----------------------------------------------------------------------------
 
-    async def _on_bus(self, hearing_id: str, message: dict[str, Any]) -> None:
+    async def _on_bus(self, hearing_id: str, messages: list[dict[str, Any]]) -> None:
         live = self.rooms.get(hearing_id)
         if live is None:
             return
-        match message.get("kind"):
-            case "events":
-                events = [ev.EVENT_ADAPTER.validate_python(e) for e in message["events"]]
-                if message["origin"] != self.bus.node_id:
-                    await self._follow(live, message, events)
-                await self._fan_out(live, events)
-            case "send":
-                conn = live.connections.get(message["to"])
-                if conn is not None:
-                    await conn.send_text(message["text"])
-            case "kick":
-                conn = live.connections.get(message["participant_id"])
-                if conn is not None and conn.id != message["except"]:
-                    del live.connections[conn.participant_id]
-                    self._spawn(conn.end("replaced", "you joined again from another device"))
+        announced: list[ev.RoomEvent] = []
+        for message in messages:
+            match message.get("kind"):
+                case "events":
+                    events = [ev.EVENT_ADAPTER.validate_python(e) for e in message["events"]]
+                    if message["origin"] != self.bus.node_id:
+                        await self._follow(live, message, events)
+                    announced += events
+                case "send":
+                    conn = live.connections.get(message["to"])
+                    if conn is not None:
+                        await conn.send_text(message["text"])
+                case "kick":
+                    conn = live.connections.get(message["participant_id"])
+                    if conn is not None and conn.id != message["except"]:
+                        del live.connections[conn.participant_id]
+                        self._spawn(conn.end("replaced", "you joined again from another device"))
+        if announced:
+            await self._fan_out(live, announced)
 
     async def _follow(
         self, live: LiveRoom, message: dict[str, Any], events: list[ev.RoomEvent]
@@ -357,8 +360,17 @@ class Hub:
         if room is None:
             return
         hearing = self.view(live, room)
+        outbox: dict[str, list[str]] = {}
         for event in events:
-            await self._announce(live, room, hearing, event)
+            self._announce(live, room, hearing, event, outbox)
+        for pid, texts in outbox.items():
+            conn = live.connections.get(pid)
+            if conn is None:
+                continue
+            if len(texts) == 1:
+                await conn.send_text(texts[0])
+            else:  # one frame for many messages: a busy room costs one write per connection
+                await conn.send_text('{"v":1,"type":"batch","messages":[' + ",".join(texts) + "]}")
         for event in events:
             self._consequences(live, event)
         backend = self.media()
@@ -368,19 +380,24 @@ class Hub:
             except Exception:
                 log.exception("media backend failed to apply routing")
 
-    async def _announce(
-        self, live: LiveRoom, room: Room, hearing: HearingView, event: ev.RoomEvent
+    def _announce(
+        self,
+        live: LiveRoom,
+        room: Room,
+        hearing: HearingView,
+        event: ev.RoomEvent,
+        outbox: dict[str, list[str]],
     ) -> None:
         subjects = [s for s in ev.subject_ids(event) if s in room.seats]
         data = event.model_dump(mode="json")
         cache: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
-        for pid, conn in list(live.connections.items()):
+        for pid in live.connections:
             viewer = room.seats.get(pid)
             if viewer is None:
                 continue
             if isinstance(event, _STAFF_ONLY) and not viewer.is_staff and pid not in subjects:
                 if isinstance(event, ev.WitnessScreened) and pid in event.hidden_from:
-                    await conn.send_text(self.snapshot(live, room, pid))
+                    outbox.setdefault(pid, []).append(self.snapshot(live, room, pid))
                 continue
             unscreened = [s for s in subjects if pid not in room.seats[s].hidden_from]
             if subjects and not unscreened:
@@ -401,9 +418,10 @@ class Hub:
                         hearing=hearing,
                     )
                 )
-            await conn.send_text(text)
+            out = outbox.setdefault(pid, [])
+            out.append(text)
             if pid in subjects and isinstance(event, _MOVES):
-                await conn.send_text(self.snapshot(live, room, pid))
+                out.append(self.snapshot(live, room, pid))
 
     def _consequences(self, live: LiveRoom, event: ev.RoomEvent) -> None:
         match event:

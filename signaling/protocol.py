@@ -240,7 +240,7 @@ ClientMessage = Annotated[
     | MediaCandidate,
     Field(discriminator="type"),
 ]
-CLIENT: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+CLIENT: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)  # type: ignore[arg-type]
 COMMAND_TYPES = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
     for m in Command.__args__  # type: ignore[attr-defined]
@@ -357,8 +357,17 @@ class ServerMediaCandidate(Message):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
+class Batch(Message):
+    """Several server messages in one frame, in order (sent when a busy server has more than
+    one message ready for a connection). Clients handle each as if it came alone."""
+
+    type: Literal["batch"] = "batch"
+    messages: list[dict[str, Any]]
+
+
 ServerMessage = Annotated[
-    Welcome
+    Batch
+    | Welcome
     | RoomSnapshot
     | RoomEventMessage
     | Ack
@@ -373,7 +382,7 @@ ServerMessage = Annotated[
     | ServerMediaCandidate,
     Field(discriminator="type"),
 ]
-SERVER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+SERVER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)  # type: ignore[arg-type]
 
 
 def encode(message: BaseModel) -> str:

@@ -13,7 +13,7 @@ import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from signaling.bus import Bus, Handler
+from signaling.bus import MAX_BATCH, Bus, Handler, deliver
 
 log = logging.getLogger(__name__)
 
@@ -102,20 +102,18 @@ class RedisBus(Bus):
         prefix = f"{PREFIX}hearing:"
         while True:
             try:
+                batch: list[tuple[str, dict[str, Any]]] = []
                 message = await self.pubsub.get_message(timeout=1.0)
+                while message is not None and len(batch) < MAX_BATCH:
+                    if message.get("type") == "message":
+                        hearing_id = str(message["channel"])[len(prefix) :]
+                        batch.append((hearing_id, orjson.loads(message["data"])))
+                    message = await self.pubsub.get_message(timeout=0.0)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("redis bus: lost the subscription; retrying")
                 await asyncio.sleep(0.5)
                 continue
-            if message is None or message.get("type") != "message":
-                continue
-            hearing_id = str(message["channel"])[len(prefix) :]
-            handler = self.handlers.get(hearing_id)
-            if handler is None:
-                continue
-            try:
-                await handler(orjson.loads(message["data"]))
-            except Exception:
-                log.exception("bus handler failed for hearing %s", hearing_id)
+            if batch:
+                await deliver(self.handlers, batch)

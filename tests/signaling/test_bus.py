@@ -49,8 +49,16 @@ async def test_published_messages_reach_every_node_in_order(nodes: Pair) -> None
         if len(got["a"]) == 20 and len(got["b"]) == 20:
             done.set()
 
-    await a.subscribe(h, lambda m: on("a", m))
-    await b.subscribe(h, lambda m: on("b", m))
+    async def on_a(batch: list[dict[str, Any]]) -> None:
+        for m in batch:
+            await on("a", m)
+
+    async def on_b(batch: list[dict[str, Any]]) -> None:
+        for m in batch:
+            await on("b", m)
+
+    await a.subscribe(h, on_a)
+    await b.subscribe(h, on_b)
     for n in range(10):
         await a.publish(h, {"n": n})
         await b.publish(h, {"n": 10 + n})
@@ -65,8 +73,8 @@ async def test_other_hearings_are_not_delivered(nodes: Pair) -> None:
     got: list[Any] = []
     arrived = asyncio.Event()
 
-    async def on(message: dict[str, Any]) -> None:
-        got.append(message)
+    async def on(batch: list[dict[str, Any]]) -> None:
+        got.extend(batch)
         arrived.set()
 
     await b.subscribe(h1, on)

@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from conference.domain.room import Room
 from conference.settings import load_settings
 from conference.store.db import create_engine, session_factory
 from conference.store.tables import HearingRow
 from signaling import protocol as p
 from signaling import record
 from signaling.client import SignalingClient
+from signaling.hub import LiveRoom
 from signaling.setup import BUS, HUB
 from tests.fixtures.database import fresh_sqlite_db
 from tests.fixtures.servers import free_port
@@ -179,10 +179,13 @@ async def exchange(url: str, sent: list[str]) -> list[list[p.ServerMessage]]:
 
 async def consistent(state: dict[str, Any]) -> None:
     hearing: Hearing = state["hearing"]
-    live = state["app"][HUB].rooms[hearing.id]
-    stored = await state["app"][BUS].load_room(hearing.id)
-    assert stored is not None and live.room is not None
-    assert Room.model_validate_json(stored[1]) == live.room
+    hub = state["app"][HUB]
+    live = hub.rooms[hearing.id]
+    assert live.room is not None
+    assert await state["app"][BUS].room_version(hearing.id) == live.room.version
+    # the live room is exactly what the hearing record says happened
+    rebuilt, pending = await hub._rebuild(LiveRoom(hearing.id))
+    assert pending == [] and rebuilt == live.room
     engine = create_engine(state["settings"].effective_database_url)
     try:
         async with session_factory(engine)() as session:
