@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -92,8 +93,10 @@ def servers(settings: Settings, nodes: int) -> Iterator[list[tuple[str, subproce
         started = []
         for _ in range(nodes):
             port = free_port()
+            profile = os.environ.get("VCOURT_BENCH_PROFILE")  # a file: profile the node
+            wrap = ["-m", "cProfile", "-o", f"{profile}.{port}"] if profile else []
             proc = subprocess.Popen(
-                [sys.executable, "-m", "web.cli", "serve"],
+                [sys.executable, *wrap, "-m", "web.cli", "serve"],
                 cwd=ROOT,
                 env={**env, "VCOURT_PORT": str(port), "VCOURT_HOST": "127.0.0.1"},
             )
@@ -103,7 +106,7 @@ def servers(settings: Settings, nodes: int) -> Iterator[list[tuple[str, subproce
         yield started
     finally:
         for proc in reversed(procs):
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:

@@ -60,6 +60,19 @@ class LiveRoom:
     room: Room | None = None
     connections: dict[str, Connection] = field(default_factory=dict)
     timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    queue: list[_Queued] = field(default_factory=list)  # commands waiting for the lock
+    worker: asyncio.Task[None] | None = None
+
+
+@dataclass
+class _Queued:
+    command: Command
+    guard: Callable[[], Awaitable[bool]] | None
+    then: Callable[[Room], Awaitable[None]] | None
+    future: asyncio.Future[list[ev.RoomEvent]]
+
+
+MAX_GROUP = 200  # commands per group commit
 
 
 class Hub:
@@ -74,6 +87,7 @@ class Hub:
         self.settings, self.bus, self.sessions, self.clock = settings, bus, sessions, clock
         self.media = media
         self.rooms: dict[str, LiveRoom] = {}
+        self.admission = asyncio.Semaphore(4)  # concurrent link checks (database reads)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.grace = timedelta(seconds=settings.signaling_reconnect_grace_seconds)
         self.presence_ttl = max(5, int(settings.signaling_heartbeat_seconds * 3))
@@ -89,7 +103,7 @@ class Hub:
 
     async def detach_if_idle(self, hearing_id: str) -> None:
         live = self.rooms.get(hearing_id)
-        if live is not None and not live.connections and not live.timers:
+        if live is not None and not live.connections and not live.timers and not live.queue:
             del self.rooms[hearing_id]
             await self.bus.unsubscribe(hearing_id)
 
@@ -102,19 +116,49 @@ class Hub:
         then: Callable[[Room], Awaitable[None]] | None = None,
     ) -> list[ev.RoomEvent]:
         """Run a command on the room under the hearing's lock: record, save, then announce.
-        `then` runs under the lock after the events are stored (e.g. greeting the joiner)."""
+        `guard` is checked under the lock first; `then` runs under the lock once the events
+        are stored (e.g. greeting the joiner). Commands that arrive while one runs are run
+        together next, in order, in one transaction (group commit): each still succeeds or
+        fails on its own, and a crowd costs one database commit per batch, not per person."""
         live = await self.attach(hearing_id)
+        future: asyncio.Future[list[ev.RoomEvent]] = asyncio.get_running_loop().create_future()
+        live.queue.append(_Queued(command, guard, then, future))
+        if live.worker is None or live.worker.done():
+            live.worker = asyncio.create_task(self._drain(live))
+            self.tasks.add(live.worker)
+            live.worker.add_done_callback(self.tasks.discard)
+        return await future
+
+    async def _drain(self, live: LiveRoom) -> None:
+        while live.queue:
+            batch, live.queue = live.queue[:MAX_GROUP], live.queue[MAX_GROUP:]
+            try:
+                await self._run_batch(live, batch)
+            except BaseException as exc:
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+
+    async def _run_batch(self, live: LiveRoom, batch: list[_Queued]) -> None:
+        hearing_id = live.hearing_id
         async with self.bus.lock(hearing_id):
-            if guard is not None and not await guard():
-                return []
             room, pending = await self._current(live)
             base = room.version - sum(1 for e in pending if _changes(e))
-            try:
-                events = pending + command(room)
-            except Exception:
-                if pending:
-                    live.room = None  # the replica holds unsaved changes: reload next time
-                raise
+            events = list(pending)
+            outcomes: list[list[ev.RoomEvent] | BaseException] = []
+            for item in batch:
+                try:
+                    if item.guard is not None and not await item.guard():
+                        outcomes.append([])
+                        continue
+                    done = item.command(room)
+                except Exception as exc:  # this command is refused; the others go on
+                    outcomes.append(exc)
+                    continue
+                events += done
+                outcomes.append(done)
             if events:
                 try:
                     async with self.sessions() as session, session.begin():
@@ -122,7 +166,7 @@ class Hub:
                     data = room.model_dump_json() if self.bus.stores_room_data else ""
                     await self.bus.save_room(hearing_id, room.version, data, self._room_ttl)
                 except BaseException:
-                    live.room = None
+                    live.room = None  # the replica holds unsaved changes: reload next time
                     raise
                 await self.bus.publish(
                     hearing_id,
@@ -135,9 +179,17 @@ class Hub:
                         "events": [e.model_dump(mode="json") for e in events],
                     },
                 )
-            if then is not None:
-                await then(room)
-            return events
+            for item, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
+                    item.future.set_exception(outcome)
+                    continue
+                if item.then is not None:
+                    try:
+                        await item.then(room)
+                    except Exception as exc:
+                        item.future.set_exception(exc)
+                        continue
+                item.future.set_result(outcome)
 
     @property
     def _room_ttl(self) -> int:

@@ -161,7 +161,8 @@ class Session:
     # --- joining ----------------------------------------------------------------------------
 
     async def join(self, message: p.Join) -> None:
-        identity, refusal = await identify(self.request, message, self.settings, self.clock())
+        async with self.hub.admission:  # a crowd joining at once queues here, not in the pool
+            identity, refusal = await identify(self.request, message, self.settings, self.clock())
         if refusal is not None:
             if identity is not None:
                 await self.hub.execute(

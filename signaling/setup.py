@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from conference.store.db import create_engine, session_factory
 from signaling.bus import Bus, InProcessBus
 from signaling.hub import Hub
 from signaling.media import MEDIA_BACKEND, MediaBackend
-from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
+from web.keys import CLOCK, SERVICES, SETTINGS
 
 BUS = web.AppKey("signaling_bus", Bus)
 HUB = web.AppKey("signaling_hub", Hub)
@@ -44,7 +45,10 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
         backend: MediaBackend | None = app[SERVICES].get(MEDIA_BACKEND)
         return backend
 
-    hub = Hub(settings, bus, app[SESSIONS], app[CLOCK], media)
+    # The record is written inside each hearing's critical section: it gets its own small
+    # connection pool, so a crowd of people joining (reading links) never makes it wait.
+    record_engine = create_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
+    hub = Hub(settings, bus, session_factory(record_engine), app[CLOCK], media)
     app[BUS], app[HUB] = bus, hub
     refresher = asyncio.create_task(_refresh(hub, settings.signaling_heartbeat_seconds))
     yield
@@ -53,6 +57,7 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
         await refresher
     await hub.close()
     await bus.close()
+    await record_engine.dispose()
 
 
 async def _refresh(hub: Hub, every: float) -> None:
