@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     signaling_pin_lockout_seconds: int = Field(default=300, ge=1)
     # Join links stay valid until the hearing's planned end plus this many hours.
     signaling_link_valid_hours: int = Field(default=24, ge=1, le=24 * 60)
+    # A busy room's events are pushed at most once per this window (one frame per connection).
+    signaling_fan_out_window_seconds: float = Field(default=0.05, ge=0, le=2)
     # Redis keys for live room state expire after this long without a change.
     signaling_room_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 

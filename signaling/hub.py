@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 Command = Callable[[Room], list[ev.RoomEvent]]
 # Events that change what the subject sees: they get a fresh snapshot.
 _MOVES = (
-    ev.ParticipantJoined,
     ev.ParticipantAdmitted,
     ev.WitnessCalled,
     ev.ParticipantSentOut,
@@ -62,6 +61,9 @@ class LiveRoom:
     timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
     queue: list[_Queued] = field(default_factory=list)  # commands waiting for the lock
     worker: asyncio.Task[None] | None = None
+    outgoing: list[ev.RoomEvent] = field(default_factory=list)  # events not yet fanned out
+    flush: asyncio.TimerHandle | None = None
+    last_flush: float = 0.0
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Hub:
         self.admission = asyncio.Semaphore(4)  # concurrent link checks (database reads)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.grace = timedelta(seconds=settings.signaling_reconnect_grace_seconds)
+        self.fan_out_window = settings.signaling_fan_out_window_seconds
         self.presence_ttl = max(5, int(settings.signaling_heartbeat_seconds * 3))
 
     # --- rooms ------------------------------------------------------------------------------
@@ -359,6 +362,8 @@ class Hub:
         for live in self.rooms.values():
             for timer in live.timers.values():
                 timer.cancel()
+            if live.flush is not None:
+                live.flush.cancel()
         if self.tasks:
             await asyncio.wait(list(self.tasks), timeout=5)
         for task in list(self.tasks):
@@ -390,7 +395,24 @@ class Hub:
                         del live.connections[conn.participant_id]
                         self._spawn(conn.end("replaced", "you joined again from another device"))
         if announced:
-            await self._fan_out(live, announced)
+            self._schedule_fan_out(live, announced)
+
+    def _schedule_fan_out(self, live: LiveRoom, events: list[ev.RoomEvent]) -> None:
+        """Fan out at most once per window per room: in a busy room each connection gets one
+        frame for everything that happened meanwhile, instead of one frame per event."""
+        live.outgoing += events
+        if live.flush is not None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = max(0.0, live.last_flush + self.fan_out_window - loop.time())
+        live.flush = loop.call_later(wait, lambda: self._spawn(self._flush(live)))
+
+    async def _flush(self, live: LiveRoom) -> None:
+        live.flush = None
+        live.last_flush = asyncio.get_running_loop().time()
+        events, live.outgoing = live.outgoing, []
+        if events:
+            await self._fan_out(live, events)
 
     async def _follow(
         self, live: LiveRoom, message: dict[str, Any], events: list[ev.RoomEvent]

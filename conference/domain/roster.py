@@ -66,6 +66,9 @@ def entry(seat: Seat) -> RosterEntry:
 
 def roster_for(room: Room, viewer_id: str) -> list[RosterEntry]:
     """The roster one viewer may see (staff: everyone not screened from them)."""
+    viewer = room.seats[viewer_id]
+    if viewer.role not in COURT_STAFF_ROLES and viewer.presence not in IN_HEARING:
+        return [entry(viewer)]  # waiting or outside: only themselves
     return [entry(s) for pid, s in room.seats.items() if may_see(room, viewer_id, pid)]
 
 

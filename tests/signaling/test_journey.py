@@ -34,7 +34,7 @@ async def test_full_hearing_journey(
         verified=True,
     )
     await clerk.request("admit", participant_id=pid["plaintiff"])
-    await plaintiff.wait_for("room.snapshot")
+    await plaintiff.wait_for("room.snapshot")  # now inside, they see the room
     assert plaintiff.roster[pid["plaintiff"]].presence == "admitted"
     assert pid["judge"] in plaintiff.roster  # now inside: sees the court
 
