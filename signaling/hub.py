@@ -64,6 +64,7 @@ class LiveRoom:
     outgoing: list[ev.RoomEvent] = field(default_factory=list)  # events not yet fanned out
     flush: asyncio.TimerHandle | None = None
     last_flush: float = 0.0
+    window: float = 0.0  # current fan-out spacing (grows with the room's fan-out cost)
 
 
 @dataclass
@@ -404,7 +405,7 @@ class Hub:
         if live.flush is not None:
             return
         loop = asyncio.get_running_loop()
-        wait = max(0.0, live.last_flush + self.fan_out_window - loop.time())
+        wait = max(0.0, live.last_flush + live.window - loop.time())
         live.flush = loop.call_later(wait, lambda: self._spawn(self._flush(live)))
 
     async def _flush(self, live: LiveRoom) -> None:
@@ -412,7 +413,12 @@ class Hub:
         live.last_flush = asyncio.get_running_loop().time()
         events, live.outgoing = live.outgoing, []
         if events:
+            loop = asyncio.get_running_loop()
+            started = loop.time()
             await self._fan_out(live, events)
+            # a fan-out that took long means a big room: space them out so joins and
+            # commands keep at least two thirds of this node's time
+            live.window = max(self.fan_out_window, 2 * (loop.time() - started))
 
     async def _follow(
         self, live: LiveRoom, message: dict[str, Any], events: list[ev.RoomEvent]
@@ -464,26 +470,34 @@ class Hub:
     ) -> None:
         subjects = [s for s in ev.subject_ids(event) if s in room.seats]
         data = event.model_dump(mode="json")
+        staff_only = isinstance(event, _STAFF_ONLY)
+        moves = isinstance(event, _MOVES)
+        screened = any(room.seats[s].hidden_from for s in subjects)
         cache: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        by_class: dict[tuple[bool, bool], Any] = {}
         for pid in live.connections:
             viewer = room.seats.get(pid)
             if viewer is None:
                 continue
-            if isinstance(event, _STAFF_ONLY) and not viewer.is_staff and pid not in subjects:
+            concerned = pid in subjects
+            if staff_only and not viewer.is_staff and not concerned:
                 if isinstance(event, ev.WitnessScreened) and pid in event.hidden_from:
                     outbox.setdefault(pid, []).append(self.snapshot(live, room, pid))
                 continue
-            unscreened = [s for s in subjects if pid not in room.seats[s].hidden_from]
-            if subjects and not unscreened:
+            inside = viewer.presence in IN_HEARING
+            klass = (viewer.is_staff, inside)
+            if screened or concerned or klass not in by_class:
+                found = self._visibility(room, pid, subjects, inside)
+                if not (screened or concerned):
+                    by_class[klass] = found
+            else:
+                found = by_class[klass]
+            if found is None:
                 continue
-            visible = tuple(s for s in unscreened if may_see(room, pid, s))
-            hidden = tuple(s for s in unscreened if s not in visible)
-            if subjects and not visible and viewer.presence not in IN_HEARING:
-                continue
-            key = (visible, hidden)
-            text = cache.get(key)
+            visible, hidden = found[0], found[1]
+            text = cache.get((visible, hidden))
             if text is None:
-                text = cache[key] = encode(
+                text = cache[(visible, hidden)] = encode(
                     RoomEventMessage(
                         v=1,
                         event=data,
@@ -494,8 +508,20 @@ class Hub:
                 )
             out = outbox.setdefault(pid, [])
             out.append(text)
-            if pid in subjects and isinstance(event, _MOVES):
+            if concerned and moves:
                 out.append(self.snapshot(live, room, pid))
+
+    @staticmethod
+    def _visibility(room: Room, pid: str, subjects: list[str], inside: bool) -> Any:
+        """(visible, hidden) subjects for this viewer, or None: tell them nothing."""
+        unscreened = [s for s in subjects if pid not in room.seats[s].hidden_from]
+        if subjects and not unscreened:
+            return None
+        visible = tuple(s for s in unscreened if may_see(room, pid, s))
+        hidden = tuple(s for s in unscreened if s not in visible)
+        if subjects and not visible and not inside:
+            return None
+        return (visible, hidden)
 
     def _consequences(self, live: LiveRoom, event: ev.RoomEvent) -> None:
         match event:
