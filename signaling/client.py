@@ -191,6 +191,9 @@ class SignalingClient:
             async for frame in self.ws:
                 if frame.type is not aiohttp.WSMsgType.TEXT:
                     continue
+                if self.light and self._skippable(frame.data):
+                    self.events_seen += 1
+                    continue
                 try:
                     raw = orjson.loads(frame.data)
                 except orjson.JSONDecodeError:
@@ -231,8 +234,20 @@ class SignalingClient:
         if future is not None and not future.done():
             future.set_result(message)
 
+    def _skippable(self, data: str) -> bool:
+        """Light mode: room pushes that do not mention me are counted, not even decoded."""
+        head = data[:48]
+        if '"id":null,"type":"room.snapshot"' in head:
+            return True  # the roster is not tracked in light mode
+        pushed = '"type":"room.event"' in head or '"type":"batch"' in head
+        return pushed and self.participant_id is not None and self.participant_id not in data
+
     def _about_others(self, raw: Any) -> bool:
-        if not isinstance(raw, dict) or raw.get("type") != "room.event":
+        if not isinstance(raw, dict):
+            return False
+        if raw.get("type") == "room.snapshot" and raw.get("id") is None:
+            return True
+        if raw.get("type") != "room.event":
             return False
         event = raw.get("event") or {}
         me = self.participant_id

@@ -125,13 +125,25 @@ class Hub:
         together next, in order, in one transaction (group commit): each still succeeds or
         fails on its own, and a crowd costs one database commit per batch, not per person."""
         live = await self.attach(hearing_id)
+        return await self.submit(live, command, guard=guard, then=then)
+
+    def submit(
+        self,
+        live: LiveRoom,
+        command: Command,
+        *,
+        guard: Callable[[], Awaitable[bool]] | None = None,
+        then: Callable[[Room], Awaitable[None]] | None = None,
+    ) -> asyncio.Future[list[ev.RoomEvent]]:
+        """Queue a command without waiting (a connection pipelines its commands; they run
+        in the order submitted)."""
         future: asyncio.Future[list[ev.RoomEvent]] = asyncio.get_running_loop().create_future()
         live.queue.append(_Queued(command, guard, then, future))
         if live.worker is None or live.worker.done():
             live.worker = asyncio.create_task(self._drain(live))
             self.tasks.add(live.worker)
             live.worker.add_done_callback(self.tasks.discard)
-        return await future
+        return future
 
     async def _drain(self, live: LiveRoom) -> None:
         while live.queue:

@@ -35,6 +35,7 @@ class Session:
         self.identity: Identity | None = None
         self.participant_id = ""
         self.media_started = False
+        self.tail: asyncio.Task[None] | None = None  # the last pipelined command's answer
 
     # --- Connection -------------------------------------------------------------------------
 
@@ -88,34 +89,71 @@ class Session:
         message: p.ClientMessage | None = None
         try:
             message = p.decode(data, self.settings.signaling_max_frame_bytes)
+            if self.identity is not None and message.type in p.COMMAND_TYPES:
+                self.pipeline(message)
+                return
+            await self.settle()
             await self.dispatch(message)
-        except p.FrameError as exc:
-            await self.send(exc.reply())
-        except DomainError as exc:
-            assert message is not None
-            await self.send(
-                p.Error(
-                    v=1,
-                    code=exc.code,
-                    message=exc.message,
-                    re=message.id,
-                    re_type=message.type,
-                    field=exc.field,
+        except Exception as exc:
+            await self.settle()
+            await self.refuse(message, exc)
+
+    async def settle(self) -> None:
+        """Answers go out in the order of the messages: wait for pipelined commands."""
+        if self.tail is not None and not self.tail.done():
+            await asyncio.wait([self.tail])
+
+    def pipeline(self, message: p.ClientMessage) -> None:
+        """Queue a command and read on; its `ack` or `error` follows the earlier answers."""
+        live = self.hub.rooms[self.hearing_id]
+        future = self.hub.submit(live, self.command(message))
+        previous = self.tail
+
+        async def answer() -> None:
+            outcome: BaseException | None = None
+            try:
+                await future
+            except Exception as exc:
+                outcome = exc
+            if previous is not None and not previous.done():
+                await asyncio.wait([previous])
+            if outcome is None:
+                await self.ack(message)
+            else:
+                await self.refuse(message, outcome)
+
+        self.tail = asyncio.ensure_future(answer())
+        self.hub.tasks.add(self.tail)
+        self.tail.add_done_callback(self.hub.tasks.discard)
+
+    async def refuse(self, message: p.ClientMessage | None, exc: BaseException) -> None:
+        match exc:
+            case p.FrameError():
+                await self.send(exc.reply())
+            case DomainError() if message is not None:
+                await self.send(
+                    p.Error(
+                        v=1,
+                        code=exc.code,
+                        message=exc.message,
+                        re=message.id,
+                        re_type=message.type,
+                        field=exc.field,
+                    )
                 )
-            )
-            if isinstance(exc, NotAllowed) and message.type in p.COMMAND_TYPES:
-                await self.record_refusal(message, exc)
-        except Exception:
-            log.exception("signalling: failed to handle a message")
-            await self.send(
-                p.Error(
-                    v=1,
-                    code="internal",
-                    message="the server failed to handle this message; nothing was changed",
-                    re=message.id if message else None,
-                    re_type=message.type if message else None,
+                if isinstance(exc, NotAllowed) and message.type in p.COMMAND_TYPES:
+                    await self.record_refusal(message, exc)
+            case _:
+                log.error("signalling: failed to handle a message", exc_info=exc)
+                await self.send(
+                    p.Error(
+                        v=1,
+                        code="internal",
+                        message="the server failed to handle this message; nothing was changed",
+                        re=message.id if message else None,
+                        re_type=message.type if message else None,
+                    )
                 )
-            )
 
     async def dispatch(self, message: p.ClientMessage) -> None:
         match message:
