@@ -18,7 +18,7 @@ from conference.domain import room_events as ev
 from conference.domain.cases import Confidentiality
 from conference.domain.clock import Clock
 from conference.domain.errors import NotFound
-from conference.domain.hearings import HearingState, Role
+from conference.domain.hearings import HearingKind, HearingState, Role
 from conference.domain.room import Room, Seat
 from conference.domain.roster import IN_HEARING, entry, may_see, roster_for, routing
 from conference.settings import Settings
@@ -255,6 +255,7 @@ class Hub:
         )
         room = Room(
             hearing_id=hearing.id,
+            kind=HearingKind(hearing.kind),
             state=HearingState(hearing.state),
             confidentiality=confidentiality,
             seats=seats,

@@ -15,7 +15,13 @@ from pydantic import BaseModel, Field
 from conference.domain import room_events as ev
 from conference.domain.cases import Confidentiality
 from conference.domain.errors import InvalidValue, NotAllowed, NotFound
-from conference.domain.hearings import COURT_STAFF_ROLES, HearingState, Role, check_transition
+from conference.domain.hearings import (
+    COURT_STAFF_ROLES,
+    HearingKind,
+    HearingState,
+    Role,
+    check_transition,
+)
 from conference.domain.permissions import RoomAction, may, refusal
 
 
@@ -66,6 +72,7 @@ class Seat(BaseModel):
 
 class Room(BaseModel):
     hearing_id: str
+    kind: HearingKind = HearingKind.HEARING
     state: HearingState
     confidentiality: Confidentiality = Confidentiality.PUBLIC
     locked: bool = False

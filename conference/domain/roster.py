@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from conference.domain.hearings import COURT_STAFF_ROLES, HearingState, Role
+from conference.domain.hearings import COURT_STAFF_ROLES, HearingKind, HearingState, Role
 from conference.domain.permissions import RoomAction, may
 from conference.domain.room import Presence, Room, Seat
 
@@ -40,6 +40,8 @@ def may_see(room: Room, viewer_id: str, subject_id: str) -> bool:
         return False
     if viewer.role in COURT_STAFF_ROLES:
         return True
+    if room.kind is HearingKind.MEETING and subject.role not in COURT_STAFF_ROLES:
+        return False  # a multi-site meeting: sites see the court, not each other
     return viewer.presence in IN_HEARING and subject.presence in IN_HEARING
 
 

@@ -232,3 +232,19 @@ def test_replaying_events_rebuilds_the_room() -> None:
     for event in events:
         copy.apply(ev.event_from_record(event.type, event.model_dump(mode="json")))
     assert copy == room
+
+
+def test_in_a_multi_site_meeting_sites_see_the_court_not_each_other() -> None:
+    from conference.domain.hearings import HearingKind
+
+    room = make_room()
+    room.kind = HearingKind.MEETING
+    room.join("judge", T0)
+    room.join("clerk", T0)
+    room.open("judge", T0)
+    for pid in ("lawyer", "observer"):
+        room.join(pid, T0)
+        room.admit("clerk", pid, T0)
+    seen = {e.participant_id for e in roster_for(room, "lawyer")}
+    assert seen == {"judge", "clerk", "lawyer"}
+    assert {e.participant_id for e in roster_for(room, "clerk")} >= {"lawyer", "observer"}

@@ -180,20 +180,21 @@ async def exchange(url: str, sent: list[str]) -> list[list[p.ServerMessage]]:
 async def consistent(state: dict[str, Any]) -> None:
     hearing: Hearing = state["hearing"]
     hub = state["app"][HUB]
-    live = hub.rooms[hearing.id]
-    assert live.room is not None
-    assert await state["app"][BUS].room_version(hearing.id) == live.room.version
-    # the live room is exactly what the hearing record says happened
-    rebuilt, pending = await hub._rebuild(LiveRoom(hearing.id))
-    assert pending == [] and rebuilt == live.room
-    engine = create_engine(state["settings"].effective_database_url)
-    try:
-        async with session_factory(engine)() as session:
-            row = await session.get(HearingRow, hearing.id)
-            assert row is not None and row.state == live.room.state.value
-            assert (await record.verify(session, hearing.id)).ok
-    finally:
-        await engine.dispose()
+    async with state["app"][BUS].lock(hearing.id):  # no command runs while we look
+        live = hub.rooms[hearing.id]
+        assert live.room is not None
+        assert await state["app"][BUS].room_version(hearing.id) == live.room.version
+        # the live room is exactly what the hearing record says happened
+        rebuilt, pending = await hub._rebuild(LiveRoom(hearing.id))
+        assert pending == [] and rebuilt == live.room
+        engine = create_engine(state["settings"].effective_database_url)
+        try:
+            async with session_factory(engine)() as session:
+                row = await session.get(HearingRow, hearing.id)
+                assert row is not None and row.state == live.room.state.value
+                assert (await record.verify(session, hearing.id)).ok
+        finally:
+            await engine.dispose()
     pong = await state["judge"].request("ping")
     assert isinstance(pong, p.Pong)
 
