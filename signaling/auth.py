@@ -12,8 +12,9 @@ from sqlalchemy import select
 from conference.domain.hearings import COURT_STAFF_ROLES, Role
 from conference.domain.links import LinkRefused, check_current, verify_join_token
 from conference.settings import Settings
+from conference.store.records import ParticipantLinkRow
 from conference.store.tables import ApiTokenRow, ParticipantRow
-from signaling.links import check_pin, current_link
+from signaling.links import check_pin
 from signaling.protocol import FrameError, Join
 from web.auth import AUTHENTICATORS, Principal, hash_token
 from web.keys import SESSIONS
@@ -51,7 +52,16 @@ async def _by_link(
     except LinkRefused as exc:
         raise _refused(exc, msg) from None
     async with request.app[SESSIONS]() as session, session.begin():
-        participant = await session.get(ParticipantRow, claims.participant_id)
+        found = (
+            await session.execute(
+                select(ParticipantRow, ParticipantLinkRow)
+                .outerjoin(
+                    ParticipantLinkRow, ParticipantLinkRow.participant_id == ParticipantRow.id
+                )
+                .where(ParticipantRow.id == claims.participant_id)
+            )
+        ).first()  # one round trip: the participant and their link state
+        participant, state = (found[0], found[1]) if found else (None, None)
         if participant is None or participant.hearing_id != claims.hearing_id:
             raise FrameError(
                 "link_wrong_hearing",
@@ -63,7 +73,8 @@ async def _by_link(
         identity = Identity(
             participant.hearing_id, participant.id, Role(participant.role), participant.name
         )
-        version, revoked, state = await current_link(session, participant.id)
+        version = state.link_version if state else 1
+        revoked = state is not None and state.link_revoked_at is not None
         try:
             check_current(claims, version, revoked)
             check_pin(state, msg.pin, settings, now)

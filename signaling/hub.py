@@ -90,7 +90,7 @@ class Hub:
         self.settings, self.bus, self.sessions, self.clock = settings, bus, sessions, clock
         self.media = media
         self.rooms: dict[str, LiveRoom] = {}
-        self.admission = asyncio.Semaphore(4)  # concurrent link checks (database reads)
+        self.admission = asyncio.Semaphore(8)  # concurrent link checks (database reads)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.grace = timedelta(seconds=settings.signaling_reconnect_grace_seconds)
         self.fan_out_window = settings.signaling_fan_out_window_seconds
