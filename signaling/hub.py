@@ -7,9 +7,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,65 +19,20 @@ from conference.domain.clock import Clock
 from conference.domain.errors import NotFound
 from conference.domain.hearings import HearingKind, HearingState, Role
 from conference.domain.room import Room, Seat
-from conference.domain.roster import IN_HEARING, entry, may_see, roster_for, routing
+from conference.domain.roster import roster_for
 from conference.settings import Settings
 from conference.store.tables import HearingRow
 from signaling import record
 from signaling.bus import Bus
+from signaling.fanout import FanOut
+from signaling.live import FINAL, MAX_GROUP, Command, Connection, LiveRoom, Queued
 from signaling.media import MediaBackend
-from signaling.protocol import Bye, HearingView, RoomEventMessage, RoomSnapshot, encode
+from signaling.protocol import Bye, HearingView, RoomSnapshot, encode
 
 log = logging.getLogger(__name__)
 
-Command = Callable[[Room], list[ev.RoomEvent]]
-# Events that change what the subject sees: they get a fresh snapshot.
-_MOVES = (
-    ev.ParticipantAdmitted,
-    ev.WitnessCalled,
-    ev.ParticipantSentOut,
-    ev.MovedToConsultation,
-    ev.ReturnedFromConsultation,
-)
-_STAFF_ONLY = (ev.JoinRefused, ev.CommandRefused, ev.IdentityChecked, ev.WitnessScreened)
-_FINAL = (HearingState.CLOSED, HearingState.CANCELLED)
 
-
-class Connection(Protocol):
-    id: str
-    participant_id: str
-
-    async def send_text(self, text: str) -> None: ...
-
-    async def end(self, reason: str, message: str) -> None: ...
-
-
-@dataclass
-class LiveRoom:
-    hearing_id: str
-    title: str = ""
-    room: Room | None = None
-    connections: dict[str, Connection] = field(default_factory=dict)
-    timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
-    queue: list[_Queued] = field(default_factory=list)  # commands waiting for the lock
-    worker: asyncio.Task[None] | None = None
-    outgoing: list[ev.RoomEvent] = field(default_factory=list)  # events not yet fanned out
-    flush: asyncio.TimerHandle | None = None
-    last_flush: float = 0.0
-    window: float = 0.0  # current fan-out spacing (grows with the room's fan-out cost)
-
-
-@dataclass
-class _Queued:
-    command: Command
-    guard: Callable[[], Awaitable[bool]] | None
-    then: Callable[[Room], Awaitable[None]] | None
-    future: asyncio.Future[list[ev.RoomEvent]]
-
-
-MAX_GROUP = 200  # commands per group commit
-
-
-class Hub:
+class Hub(FanOut):
     def __init__(
         self,
         settings: Settings,
@@ -138,7 +92,7 @@ class Hub:
         """Queue a command without waiting (a connection pipelines its commands; they run
         in the order submitted)."""
         future: asyncio.Future[list[ev.RoomEvent]] = asyncio.get_running_loop().create_future()
-        live.queue.append(_Queued(command, guard, then, future))
+        live.queue.append(Queued(command, guard, then, future))
         if live.worker is None or live.worker.done():
             live.worker = asyncio.create_task(self._drain(live))
             self.tasks.add(live.worker)
@@ -157,7 +111,7 @@ class Hub:
                 if isinstance(exc, asyncio.CancelledError):
                     raise
 
-    async def _run_batch(self, live: LiveRoom, batch: list[_Queued]) -> None:
+    async def _run_batch(self, live: LiveRoom, batch: list[Queued]) -> None:
         hearing_id = live.hearing_id
         async with self.bus.lock(hearing_id):
             room, pending = await self._current(live)
@@ -323,7 +277,7 @@ class Hub:
             return await self.bus.clear_presence(hearing_id, pid, conn.id)
 
         def lost(room: Room) -> list[ev.RoomEvent]:
-            if room.state in _FINAL:
+            if room.state in FINAL:
                 return []
             events = room.disconnect(pid, self.clock())
             if events:
@@ -411,28 +365,6 @@ class Hub:
         if announced:
             self._schedule_fan_out(live, announced)
 
-    def _schedule_fan_out(self, live: LiveRoom, events: list[ev.RoomEvent]) -> None:
-        """Fan out at most once per window per room: in a busy room each connection gets one
-        frame for everything that happened meanwhile, instead of one frame per event."""
-        live.outgoing += events
-        if live.flush is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = max(0.0, live.last_flush + live.window - loop.time())
-        live.flush = loop.call_later(wait, lambda: self._spawn(self._flush(live)))
-
-    async def _flush(self, live: LiveRoom) -> None:
-        live.flush = None
-        live.last_flush = asyncio.get_running_loop().time()
-        events, live.outgoing = live.outgoing, []
-        if events:
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            await self._fan_out(live, events)
-            # a fan-out that took long means a big room: space them out so joins and
-            # commands keep at least two thirds of this node's time
-            live.window = max(self.fan_out_window, 2 * (loop.time() - started))
-
     async def _follow(
         self, live: LiveRoom, message: dict[str, Any], events: list[ev.RoomEvent]
     ) -> None:
@@ -447,109 +379,6 @@ class Hub:
             return
         loaded = await self.bus.load_room(live.hearing_id)
         live.room = Room.model_validate_json(loaded[1]) if loaded else None
-
-    async def _fan_out(self, live: LiveRoom, events: list[ev.RoomEvent]) -> None:
-        room = live.room
-        if room is None:
-            return
-        hearing = self.view(live, room)
-        outbox: dict[str, list[str]] = {}
-        for event in events:
-            self._announce(live, room, hearing, event, outbox)
-        for pid, texts in outbox.items():
-            conn = live.connections.get(pid)
-            if conn is None:
-                continue
-            if len(texts) == 1:
-                await conn.send_text(texts[0])
-            else:  # one frame for many messages: a busy room costs one write per connection
-                await conn.send_text('{"v":1,"type":"batch","messages":[' + ",".join(texts) + "]}")
-        for event in events:
-            self._consequences(live, event)
-        backend = self.media()
-        if backend is not None:
-            try:
-                await backend.apply_routing(live.hearing_id, routing(room))
-            except Exception:
-                log.exception("media backend failed to apply routing")
-
-    def _announce(
-        self,
-        live: LiveRoom,
-        room: Room,
-        hearing: HearingView,
-        event: ev.RoomEvent,
-        outbox: dict[str, list[str]],
-    ) -> None:
-        subjects = [s for s in ev.subject_ids(event) if s in room.seats]
-        data = event.model_dump(mode="json")
-        staff_only = isinstance(event, _STAFF_ONLY)
-        moves = isinstance(event, _MOVES)
-        screened = any(room.seats[s].hidden_from for s in subjects)
-        cache: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
-        by_class: dict[tuple[bool, bool], Any] = {}
-        for pid in live.connections:
-            viewer = room.seats.get(pid)
-            if viewer is None:
-                continue
-            concerned = pid in subjects
-            if staff_only and not viewer.is_staff and not concerned:
-                if isinstance(event, ev.WitnessScreened) and pid in event.hidden_from:
-                    outbox.setdefault(pid, []).append(self.snapshot(live, room, pid))
-                continue
-            inside = viewer.presence in IN_HEARING
-            klass = (viewer.is_staff, inside)
-            if screened or concerned or klass not in by_class:
-                found = self._visibility(room, pid, subjects, inside)
-                if not (screened or concerned):
-                    by_class[klass] = found
-            else:
-                found = by_class[klass]
-            if found is None:
-                continue
-            visible, hidden = found[0], found[1]
-            text = cache.get((visible, hidden))
-            if text is None:
-                text = cache[(visible, hidden)] = encode(
-                    RoomEventMessage(
-                        v=1,
-                        event=data,
-                        entries=[entry(room.seats[s]) for s in visible],
-                        hidden=list(hidden),
-                        hearing=hearing,
-                    )
-                )
-            out = outbox.setdefault(pid, [])
-            out.append(text)
-            if concerned and moves:
-                out.append(self.snapshot(live, room, pid))
-
-    @staticmethod
-    def _visibility(room: Room, pid: str, subjects: list[str], inside: bool) -> Any:
-        """(visible, hidden) subjects for this viewer, or None: tell them nothing."""
-        unscreened = [s for s in subjects if pid not in room.seats[s].hidden_from]
-        if subjects and not unscreened:
-            return None
-        visible = tuple(s for s in unscreened if may_see(room, pid, s))
-        hidden = tuple(s for s in unscreened if s not in visible)
-        if subjects and not visible and not inside:
-            return None
-        return (visible, hidden)
-
-    def _consequences(self, live: LiveRoom, event: ev.RoomEvent) -> None:
-        match event:
-            case ev.ParticipantRemoved(participant_id=pid, reason=reason):
-                self._end(live, pid, "removed", f"the court removed you from the hearing: {reason}")
-            case ev.ParticipantRejected(participant_id=pid, reason=reason):
-                self._end(live, pid, "rejected", f"the court did not admit you: {reason}")
-            case ev.HearingStateChanged(new=new) if new in _FINAL:
-                for pid in list(live.connections):
-                    self._end(live, pid, new.value, f"the hearing is {new.value}")
-
-    def _end(self, live: LiveRoom, pid: str, reason: str, message: str) -> None:
-        conn = live.connections.get(pid)
-        if conn is not None:
-            self._spawn(conn.end(reason, message))
 
 
 def _changes(event: ev.RoomEvent) -> bool:

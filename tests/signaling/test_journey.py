@@ -3,12 +3,28 @@ called in and sent out, a consultation room and back, pause and resume, close, t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
+from conference.settings import Settings, load_settings
 from signaling.client import SignalingClient
 from tests.fixtures.signaling import Hearing, JoinAs
+
+
+@pytest.fixture(params=["in-process", pytest.param("redis", marks=pytest.mark.redis)])
+def settings(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Settings:
+    """The journey runs on both buses."""
+    redis_url = request.getfixturevalue("redis_server").url if request.param == "redis" else None
+    return load_settings(
+        data_dir=tmp_path / "data",
+        database_url=db_url,
+        secret_key="test-signing-secret",
+        log_format="text",
+        redis_url=redis_url,
+    )
 
 
 async def test_full_hearing_journey(
