@@ -180,5 +180,15 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
+def _signaling_commands() -> None:
+    from signaling import cli as signaling_cli
+
+    EXTRA_COMMANDS.append(signaling_cli.add_parser)
+    COMMANDS["record"] = signaling_cli.run
+
+
+_signaling_commands()
+
+
 if __name__ == "__main__":
     sys.exit(main())
