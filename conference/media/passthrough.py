@@ -149,6 +149,7 @@ class PassThroughSource:
         self._ended = threading.Event()
         self._keyframe_interval = keyframe_interval
         self._last_keyframe_request = -1e9
+        self._pending_keyframe: asyncio.TimerHandle | None = None
         self._on_end: list[Callable[[], None]] = []
 
     # -- the queue.Queue face aiortc uses -----------------------------------------------------
@@ -204,7 +205,12 @@ class PassThroughSource:
         if self.kind != "video" or self.ended:
             return
         now = time.monotonic()
-        if now - self._last_keyframe_request < self._keyframe_interval:
+        wait = self._last_keyframe_request + self._keyframe_interval - now
+        if wait > 0:
+            # too soon after the last one: send it when the interval is over (once)
+            if self._pending_keyframe is None:
+                loop = asyncio.get_running_loop()
+                self._pending_keyframe = loop.call_later(wait, self._send_pending_keyframe)
             return
         sources = self.receiver.getSynchronizationSources()
         if not sources:
@@ -213,7 +219,14 @@ class PassThroughSource:
         task = asyncio.ensure_future(self.receiver._send_rtcp_pli(sources[0].source))
         task.add_done_callback(_log_failure)
 
+    def _send_pending_keyframe(self) -> None:
+        self._pending_keyframe = None
+        self.request_keyframe()
+
     def _end(self) -> None:
+        if self._pending_keyframe is not None:
+            self._pending_keyframe.cancel()
+            self._pending_keyframe = None
         if self._ended.is_set():
             return
         self._ended.set()

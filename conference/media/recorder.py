@@ -75,6 +75,7 @@ class TrackWriter:
         started_at: datetime,
         now: Callable[[], datetime],
         max_queue: int,
+        request_keyframe: Callable[[], None] = lambda: None,
     ) -> None:
         self.hearing_id = hearing_id
         self.participant_id = participant_id
@@ -82,6 +83,8 @@ class TrackWriter:
         self.path = path
         self.started_at = started_at
         self.enabled = True
+        self.keyframe_seen = kind is MediaKind.AUDIO
+        self._request_keyframe = request_keyframe
         self.packets = 0
         self.dropped = 0
         self._now = now
@@ -95,6 +98,11 @@ class TrackWriter:
     def __call__(self, packet: av.Packet) -> None:
         if not self.enabled:
             return
+        if not self.keyframe_seen:
+            if not packet.is_keyframe:
+                self._request_keyframe()  # rate-limited by the source
+                return
+            self.keyframe_seen = True
         assert packet.pts is not None and packet.time_base is not None
         item = (bytes(packet), packet.pts, packet.time_base, packet.is_keyframe)
         try:

@@ -48,18 +48,17 @@ class HearingRecording:
             started_at=now,
             now=self._clock,
             max_queue=self._settings.media_recorder_queue_packets,
+            request_keyframe=source.request_keyframe,
         )
         self._writers[key] = (writer, source)
         source.add_sink(("recorder", self.hearing_id), writer)
-        if kind is MediaKind.VIDEO:
-            source.request_keyframe()  # the file starts at the next keyframe
 
     def apply(self, recorded: frozenset[tuple[str, MediaKind]]) -> None:
-        for key, (writer, source) in self._writers.items():
-            was = writer.enabled
-            writer.enabled = key in recorded
-            if writer.enabled and not was and key[1] is MediaKind.VIDEO:
-                source.request_keyframe()
+        for key, (writer, _source) in self._writers.items():
+            enabled = key in recorded
+            if enabled and not writer.enabled and key[1] is MediaKind.VIDEO:
+                writer.keyframe_seen = False  # resume at a keyframe, not mid-picture
+            writer.enabled = enabled
 
     async def remove(self, participant_id: str, kind: MediaKind) -> RecordingInfo | None:
         entry = self._writers.pop((participant_id, kind), None)
