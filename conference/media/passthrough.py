@@ -291,7 +291,8 @@ malformed_datagrams = 0
 
 def _guard_datagrams() -> None:
     """aioice's StunProtocol lets a malformed datagram raise (struct.error) inside
-    datagram_received, which makes asyncio close the socket: drop such packets instead."""
+    datagram_received; the exception escapes to the event loop, which logs a traceback per
+    packet (a flood of bad packets becomes a flood of error logs). Count and drop them."""
     protocol = aioice.ice.StunProtocol
     with _guard_lock:
         if getattr(protocol, "_vcourt_guarded", False):

@@ -64,5 +64,5 @@ def test_turn_without_a_secret_says_which_setting_is_missing(tmp_path: Path) -> 
 
 
 def test_a_misspelt_ice_url_is_refused_at_start(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="MEDIA_TURN_URLS.*must start with turn: or turns:"):
+    with pytest.raises(ConfigError, match=r"MEDIA_TURN_URLS.*must start with turn: or turns:"):
         settings(tmp_path, media_turn_urls=["stun:t.example.vn"])
