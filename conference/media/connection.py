@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from aiortc import RTCPeerConnection, RTCRtpTransceiver
+from aiortc.mediastreams import MediaStreamTrack
 
 from conference.domain.media_routing import MediaKind
 from conference.media.forwarding import Gate
-from conference.media.passthrough import ForwardedTrack, PassThroughSource
+from conference.media.passthrough import PassThroughSource
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Slot:
 
     publisher_id: str
     transceiver: RTCRtpTransceiver
-    track: ForwardedTrack
+    track: MediaStreamTrack  # a ForwardedTrack (the bench's MediaRelay baseline uses others)
     gate: Gate
 
 
@@ -72,7 +73,8 @@ class Connection:
     participant_id: str
     kind: MediaKind
     pc: RTCPeerConnection
-    source: PassThroughSource | None = None
+    remote_track: MediaStreamTrack | None = None  # what the participant sends us
+    source: PassThroughSource | None = None  # the same, undecoded
     slots: dict[str, Slot] = field(default_factory=dict)
     state: LinkState = LinkState.NEW
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from aiortc import (
     RTCConfiguration,
     RTCIceServer,
     RTCPeerConnection,
+    RTCRtpReceiver,
     RTCRtpSender,
     RTCSessionDescription,
 )
@@ -41,12 +41,14 @@ from conference.media.forwarding import Gate
 from conference.media.passthrough import (
     FORWARDED_CODECS,
     ForwardedTrack,
+    PassThroughSource,
     attach_sender,
     configure_network,
     install_receiver,
     label_sender,
     restrict_codecs,
 )
+from conference.media.quality import measure
 from conference.media.recording import HearingRecording, RecordingInfo
 from conference.settings import Settings
 
@@ -68,7 +70,9 @@ class Hearing:
         self.recording: HearingRecording | None = None
 
     def publishers(self, kind: MediaKind) -> list[Connection]:
-        return [c for c in self.connections.values() if c.kind is kind and c.source is not None]
+        return [
+            c for c in self.connections.values() if c.kind is kind and c.remote_track is not None
+        ]
 
 
 class MediaServer:
@@ -111,11 +115,8 @@ class MediaServer:
                     if not restrict_codecs(t, kind.value):
                         refused.append(FORWARDED_CODECS[kind.value])
                         return
-                    conn.source = install_receiver(
-                        t.receiver,
-                        kind.value,
-                        keyframe_interval=self.settings.media_keyframe_interval_seconds,
-                    )
+                    conn.remote_track = track
+                    conn.source = self._make_source(t.receiver, kind)
 
         try:
             await pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
@@ -226,56 +227,7 @@ class MediaServer:
         ]
         if not conns:
             raise NotFound(f"participant {participant_id} has no media connection")
-        return await self._measure(participant_id, conns)
-
-    async def _measure(self, participant_id: str, conns: list[Connection]) -> Quality:
-        lost = received = 0
-        fraction = 0.0
-        rate_in = rate_out = 0.0
-        rtts: list[float] = []
-        receiving = False
-        dropped = 0
-        for conn in conns:
-            before = conn.counters
-            now = await conn.sample()
-            span = now.at - before.at if before.at else 0.0
-            if span > 0:
-                rate_in += 8 * (now.bytes_in - before.bytes_in) / span / 1000
-                rate_out += 8 * (now.bytes_out - before.bytes_out) / span / 1000
-                got = now.received - before.received
-                missed = now.lost - before.lost
-                if got + missed > 0:
-                    fraction = max(fraction, missed / (got + missed))
-            conn.counters = now
-            lost += now.lost
-            received += now.received
-            rtt = await conn.round_trip_ms()
-            if rtt is not None:
-                rtts.append(rtt)
-            src = conn.source
-            if src is not None and src.last_frame_at is not None:
-                window = max(2 * self.settings.media_stats_interval_seconds, 1.0)
-                receiving = receiving or time.monotonic() - src.last_frame_at < window
-            dropped += sum(s.track.queue.dropped for s in conn.slots.values())
-        order = [
-            LinkState.FAILED,
-            LinkState.NEW,
-            LinkState.CONNECTING,
-            LinkState.CONNECTED,
-            LinkState.CLOSED,
-        ]
-        state = min((c.state for c in conns), key=order.index)
-        return Quality(
-            participant_id=participant_id,
-            state=state.value,
-            packets_lost=lost,
-            fraction_lost=round(fraction, 4),
-            round_trip_ms=round(sum(rtts) / len(rtts), 1) if rtts else None,
-            bitrate_in_kbps=round(rate_in, 1),
-            bitrate_out_kbps=round(rate_out, 1),
-            receiving=receiving,
-            dropped_packets=dropped,
-        )
+        return await measure(participant_id, conns, self.settings.media_stats_interval_seconds)
 
     def _start_watcher(self) -> None:
         if self._watcher is None or self._watcher.done():
@@ -290,7 +242,7 @@ class MediaServer:
                     by_participant.setdefault(conn.participant_id, []).append(conn)
                 for pid, conns in by_participant.items():
                     try:
-                        q = await self._measure(pid, conns)
+                        q = await measure(pid, conns, self.settings.media_stats_interval_seconds)
                     except Exception:
                         log.exception("could not read media stats for %s", pid)
                         continue
@@ -402,11 +354,17 @@ class MediaServer:
                 if slot is None:
                     conn.slots[pub.participant_id] = slot = self._new_slot(hearing, conn, pub)
                     added = True
-                assert pub.source is not None
-                pub.source.add_sink(("slot", conn.participant_id), slot.gate)
+                if pub.source is not None:
+                    pub.source.add_sink(("slot", conn.participant_id), slot.gate)
             self._apply_gates(hearing)
             if added:
                 await self._renegotiate(hearing, conn)
+
+    def _make_source(self, receiver: RTCRtpReceiver, kind: MediaKind) -> PassThroughSource | None:
+        """Called from the track event, before aiortc starts the receiver."""
+        return install_receiver(
+            receiver, kind.value, keyframe_interval=self.settings.media_keyframe_interval_seconds
+        )
 
     def _new_slot(self, hearing: Hearing, conn: Connection, pub: Connection) -> Slot:
         kind = conn.kind.value
