@@ -104,7 +104,32 @@ async def serve(mode: str, port: int, participants: int) -> None:
 
     async def cpu(request: web.Request) -> web.Response:
         t = os.times()
-        return web.json_response({"cpu": t.user + t.system, "wall": time.monotonic()})
+        slots = [
+            s
+            for h in server.hearings.values()
+            for c in h.connections.values()
+            for s in c.slots.values()
+        ]
+        dropped = sum(getattr(getattr(s.track, "queue", None), "dropped", 0) for s in slots)
+        conns = [c for h in server.hearings.values() for c in h.connections.values()]
+        video_in = sum(c.source.frames for c in conns if c.source and c.kind is MediaKind.VIDEO)
+        video_out = sum(
+            getattr(s.track, "sent", 0)
+            for c in conns
+            if c.kind is MediaKind.VIDEO
+            for s in c.slots.values()
+        )
+        return web.json_response(
+            {
+                "cpu": t.user + t.system,
+                "user": t.user,
+                "system": t.system,
+                "wall": time.monotonic(),
+                "queue_drops": dropped,
+                "video_in": video_in,
+                "video_out": video_out,
+            }
+        )
 
     app = web.Application()
     app.router.add_get("/ws", ws_handler)
@@ -208,8 +233,11 @@ class PacketTrack(MediaStreamTrack):
 async def participants(
     url: str, ids: list[str], everyone: int, kinds: list[str], window: float
 ) -> None:
+    # like the server: loopback candidates only (nothing else is ours), large receive buffers
+    passthrough.configure_network(["127.0.0.1"], 4 * 1024 * 1024)
     video, audio = pre_encoded()
     counts: Counter[tuple[str, str, str]] = Counter()  # (subscriber, publisher, kind)
+    sending: list[PacketTrack] = []
     pcs: dict[tuple[str, str], RTCPeerConnection] = {}
     answers: dict[tuple[str, str], asyncio.Future[str]] = {}
     async with ClientSession() as http, http.ws_connect(url, max_msg_size=0) as ws:
@@ -259,6 +287,7 @@ async def participants(
 
                 pc.on("track", on_track)
                 track = PacketTrack(kind, video if kind == "video" else audio)
+                sending.append(track)
                 t = pc.addTransceiver(track, direction="sendonly")
                 passthrough.attach_sender(t.sender, track.keyframe)
                 await pc.setLocalDescription(await pc.createOffer())
@@ -286,12 +315,15 @@ async def participants(
         )
         await asyncio.sleep(2)  # settle
         before = dict(counts)
+        sent0 = [t.n for t in sending if t.kind == "video"]
+        pk0 = await packets_sent(pcs)
         cpu0 = sum(os.times()[:2])
         start = time.monotonic()
         print(json.dumps({"event": "start"}), flush=True)
         await asyncio.sleep(window)
         span = time.monotonic() - start
         client_cpu = (sum(os.times()[:2]) - cpu0) / span
+        pk1 = await packets_sent(pcs)
         rates = {w: (counts[w] - before.get(w, 0)) / span for w in wanted}
         video_rates = sorted(r for w, r in rates.items() if w[2] == "video")
         audio_rates = sorted(r for w, r in rates.items() if w[2] == "audio")
@@ -306,6 +338,14 @@ async def participants(
                     "video_fps_median": video_rates[len(video_rates) // 2] if video_rates else None,
                     "audio_pps_min": audio_rates[0] if audio_rates else None,
                     "client_cpu": client_cpu,
+                    "video_pps_sent": [round((pk1[k] - pk0[k]) / span) for k in sorted(pk0)],
+                    "sent_fps": [
+                        round((t.n - n0) / span, 1)
+                        for t, n0 in zip(
+                            [t for t in sending if t.kind == "video"], sent0, strict=True
+                        )
+                    ],
+                    "video_rates": [round(r, 1) for r in video_rates],
                     "video_kbps": sum(len(v) for v in video) * 8 / 2 / 1000,
                 }
             ),
@@ -319,10 +359,29 @@ async def participants(
 # -- the orchestrator ---------------------------------------------------------------------------
 
 
+async def packets_sent(pcs: dict[tuple[str, str], RTCPeerConnection]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for (pid, kind), pc in pcs.items():
+        if kind == "video":
+            for sender in pc.getSenders():
+                if isinstance(sender.track, PacketTrack):
+                    for st in (await sender.getStats()).values():
+                        if st.type == "outbound-rtp":
+                            out[pid] = st.packetsSent
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def udp_rcvbuf_errors() -> int:
+    """Datagrams the kernel dropped for full receive buffers (whole machine)."""
+    lines = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines()]
+    udp = [line for line in lines if line and line[0] == "Udp:"]
+    return int(udp[1][udp[0].index("RcvbufErrors")])
 
 
 def spawn(*args: str) -> subprocess.Popen[str]:
@@ -376,6 +435,7 @@ async def run_once(
         try:
             ups = [await read_json(c, "up") for c in clients]
             await asyncio.gather(*(read_json(c, "start") for c in clients))
+            errors0 = udp_rcvbuf_errors()
             async with ClientSession() as http:
                 a = await (await http.get(f"http://127.0.0.1:{port}/cpu")).json()
                 dones = await asyncio.gather(*(read_json(c, "done") for c in clients))
@@ -387,7 +447,8 @@ async def run_once(
     finally:
         server.terminate()
         server.wait(10)
-    cpu = (b["cpu"] - a["cpu"]) / (b["wall"] - a["wall"])
+    wall = b["wall"] - a["wall"]
+    cpu = (b["cpu"] - a["cpu"]) / wall
     streams = n * (n - 1) * len(kinds)
     fps = [d["video_fps_min"] for d in dones if d["video_fps_min"] is not None]
     return {
@@ -404,6 +465,13 @@ async def run_once(
         "client_cpu_pct": [round(100 * d["client_cpu"], 1) for d in dones],
         "video_kbps": round(dones[0]["video_kbps"]),
         "load": round(os.getloadavg()[0], 1),
+        "server_system_pct": round(100 * (b["system"] - a["system"]) / wall, 1),
+        "queue_drops": b["queue_drops"] - a["queue_drops"],
+        "server_video_in_fps": round((b["video_in"] - a["video_in"]) / wall / n, 1),
+        "server_video_out_fps": round(
+            (b["video_out"] - a["video_out"]) / wall / max(1, n * (n - 1)), 1
+        ),
+        "rcvbuf_errors": udp_rcvbuf_errors() - errors0,
     }
 
 
@@ -419,9 +487,9 @@ async def report(quick: bool) -> None:
     rows = []
     print(
         "| server | people | media | server CPU | forwarded streams | CPU per stream"
-        " | tracks up | min video fps | participants' CPU | load avg |"
+        " | tracks up | min video fps | of which kernel | rcvbuf drops | load avg |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         for kinds in (["video"], ["audio"]):
             for mode in ("passthrough", "relay"):
@@ -430,7 +498,8 @@ async def report(quick: bool) -> None:
                 print(
                     f"| {r['mode']} | {n} | {r['kinds']} | {r['server_cpu_pct']} % |"
                     f" {r['streams']} | {r['pct_per_stream']} % | {r['tracks_up']}/{r['tracks']}"
-                    f" | {r['video_fps_min']} | {r['client_cpu_pct']} % | {r['load']} |",
+                    f" | {r['video_fps_min']} | {r['server_system_pct']} % | {r['rcvbuf_errors']}"
+                    f" | {r['load']} |",
                     flush=True,
                 )
     print()
@@ -444,7 +513,8 @@ async def report(quick: bool) -> None:
         print(
             f"  run {i + 1}: {r['tracks_up']}/{r['tracks']} tracks, min video fps"
             f" {r['video_fps_min']}, server CPU {r['server_cpu_pct']} %, participants' CPU"
-            f" {r['client_cpu_pct']} %, load {r['load']}: {'ok' if ok else 'NOT OK'}",
+            f" {r['client_cpu_pct']} %, rcvbuf drops {r['rcvbuf_errors']}, load {r['load']}:"
+            f" {'ok' if ok else 'NOT OK'}",
             flush=True,
         )
     print(f"  clean runs (all tracks up, every video track >= 28.5 fps): {clean}/{runs}")
@@ -455,7 +525,7 @@ async def report(quick: bool) -> None:
         print(
             f"  {n} people: server CPU {r['server_cpu_pct']} %, {r['tracks_up']}/{r['tracks']}"
             f" tracks, min video fps {r['video_fps_min']}, participants' CPU"
-            f" {r['client_cpu_pct']} %, load {r['load']}",
+            f" {r['client_cpu_pct']} %, rcvbuf drops {r['rcvbuf_errors']}, load {r['load']}",
             flush=True,
         )
 

@@ -41,6 +41,7 @@ class Slot:
     transceiver: RTCRtpTransceiver
     track: MediaStreamTrack  # a ForwardedTrack (the bench's MediaRelay baseline uses others)
     gate: Gate
+    fed_by: PassThroughSource | None = None  # the publisher's source this slot listens to
 
 
 @dataclass(frozen=True)

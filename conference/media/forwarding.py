@@ -33,6 +33,12 @@ class Gate:
             self._request_keyframe()
         self.open = flag
 
+    def resync(self) -> None:
+        """The stream behind the gate was replaced: wait for (and ask for) a keyframe."""
+        if self.open and self._video:
+            self.waiting_for_keyframe = True
+            self._request_keyframe()
+
     def __call__(self, packet: av.Packet) -> None:
         if not self.open:
             return

@@ -153,6 +153,17 @@ class MediaServer:
             ]:
                 await self._drop(hearing, conn)
 
+    async def end_hearing(self, hearing_id: str) -> list[RecordingInfo]:
+        """The hearing is over: stop its recording, close every connection, forget it."""
+        hearing = self.hearings.get(hearing_id)
+        if hearing is None:
+            return []
+        infos = await self.stop_recording(hearing_id)
+        for conn in list(hearing.connections.values()):
+            await self._drop(hearing, conn)
+        del self.hearings[hearing_id]
+        return infos
+
     async def shutdown(self) -> None:
         for hearing in list(self.hearings.values()):
             if hearing.recording is not None:
@@ -354,7 +365,10 @@ class MediaServer:
                 if slot is None:
                     conn.slots[pub.participant_id] = slot = self._new_slot(hearing, conn, pub)
                     added = True
-                if pub.source is not None:
+                if pub.source is not None and slot.fed_by is not pub.source:
+                    if slot.fed_by is not None:
+                        slot.gate.resync()  # the publisher rejoined: start at a keyframe
+                    slot.fed_by = pub.source
                     pub.source.add_sink(("slot", conn.participant_id), slot.gate)
             self._apply_gates(hearing)
             if added:

@@ -152,3 +152,27 @@ def test_an_untested_aiortc_version_fails_loudly() -> None:
     with pytest.raises(passthrough.UntestedAiortc, match=r"aiortc 9\.9\.9.*TESTED_AIORTC"):
         passthrough.check_versions("9.9.9", "0.13.0")
     passthrough.check_versions("1.16.0", "0.13.0")
+
+
+async def test_ending_a_hearing_stops_its_recording_and_closes_everyone(
+    media_server: MediaServer,
+) -> None:
+    sig = Signalling(media_server)
+    judge = sig.add(Peer(media_server, "h", "judge"))
+    party = sig.add(Peer(media_server, "h", "party"))
+    await media_server.apply_routing("h", [MediaFacts(i, True, True) for i in ("judge", "party")])
+    await judge.join()
+    await party.join()
+    await media_server.start_recording("h")
+    await judge.wait_for("party", V, 15)
+    infos = await media_server.end_hearing("h")
+    assert {(i.participant_id, i.kind) for i in infos} == {
+        ("judge", A),
+        ("judge", V),
+        ("party", A),
+        ("party", V),
+    }
+    assert "h" not in media_server.hearings
+    assert await media_server.end_hearing("h") == []
+    for peer in (judge, party):
+        await peer.leave()
