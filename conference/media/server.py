@@ -37,6 +37,7 @@ from conference.domain.clock import Clock, system_clock
 from conference.domain.errors import InvalidValue, NotFound
 from conference.domain.media_routing import Forward, MediaFacts, MediaKind, recorded, route
 from conference.media.connection import Connection, LinkState, Quality, Slot
+from conference.media.decoding import DecodedTrack
 from conference.media.forwarding import Gate
 from conference.media.passthrough import (
     FORWARDED_CODECS,
@@ -196,6 +197,14 @@ class MediaServer:
                 )
         if hearing.recording is not None:
             hearing.recording.apply(hearing.recorded)
+
+    def decoded(self, participant_id: str, kind: MediaKind) -> DecodedTrack:
+        """Decoded frames of what a participant sends, for a consumer that needs them (a
+        transcript). Call .stop() on the track when done."""
+        conn = self._find(participant_id, kind)
+        if conn.source is None:
+            raise NotFound(f"participant {participant_id} sends no {kind.value}")
+        return DecodedTrack(conn.source, kind)
 
     # -- recording -----------------------------------------------------------------------------
 

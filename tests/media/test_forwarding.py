@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import av
+import pytest
+from aiortc.mediastreams import MediaStreamError
+
 from conference.domain.media_routing import MediaFacts, MediaKind
 from conference.media.server import MediaServer
-from tests.media.peers import Peer, Signalling
+from tests.media.peers import HEIGHT, WIDTH, Peer, Signalling, mean_luma
 
 A, V = MediaKind.AUDIO, MediaKind.VIDEO
 
@@ -28,3 +34,23 @@ async def test_two_participants_see_and_hear_each_other(media_server: MediaServe
     assert abs(judge.lumas["clerk"] - 200) < 12
     await judge.leave()
     await clerk.leave()
+
+
+async def test_frames_are_decoded_only_for_a_consumer_that_asks(media_server: MediaServer) -> None:
+    sig = Signalling(media_server)
+    judge = sig.add(Peer(media_server, "h1", "judge", luma=60))
+    await media_server.apply_routing("h1", facts("judge"))
+    await judge.join()
+    video = media_server.decoded("judge", V)
+    audio = media_server.decoded("judge", A)
+    frame = await asyncio.wait_for(video.recv(), 10)
+    assert isinstance(frame, av.VideoFrame)
+    assert (frame.width, frame.height) == (WIDTH, HEIGHT)
+    assert abs(mean_luma(frame) - 60) < 12
+    sound = await asyncio.wait_for(audio.recv(), 10)
+    assert isinstance(sound, av.AudioFrame) and sound.sample_rate == 48000
+    video.stop()
+    audio.stop()
+    with pytest.raises(MediaStreamError):
+        await video.recv()
+    await judge.leave()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from pathlib import Path
 
@@ -84,8 +85,6 @@ async def download_recording(call: Call[None, None]) -> web.StreamResponse:
             f"the file of recording {recording_id} is missing from {root}; restore it from"
             " the backup (its SHA-256 is in the hearing record)"
         )
-    import base64
-
     digest = base64.b64encode(bytes.fromhex(row.sha256)).decode()
     return web.FileResponse(
         path,
