@@ -44,6 +44,7 @@ from conference.settings import load_settings
 
 WIDTH, HEIGHT, FPS = 640, 360, 30
 ROOT = Path(__file__).resolve().parent.parent
+LOG = Path(tempfile.gettempdir()) / "vcourt-bench-media.log"  # the processes' stderr
 
 
 # -- the server process --------------------------------------------------------------------------
@@ -338,7 +339,9 @@ async def participants(
                     "video_fps_median": video_rates[len(video_rates) // 2] if video_rates else None,
                     "audio_pps_min": audio_rates[0] if audio_rates else None,
                     "client_cpu": client_cpu,
-                    "video_pps_sent": [round((pk1[k] - pk0[k]) / span) for k in sorted(pk0)],
+                    "video_pps_sent": [
+                        round((pk1.get(k, 0) - v) / span) for k, v in sorted(pk0.items())
+                    ],
                     "sent_fps": [
                         round((t.n - n0) / span, 1)
                         for t, n0 in zip(
@@ -365,9 +368,10 @@ async def packets_sent(pcs: dict[tuple[str, str], RTCPeerConnection]) -> dict[st
         if kind == "video":
             for sender in pc.getSenders():
                 if isinstance(sender.track, PacketTrack):
-                    for st in (await sender.getStats()).values():
-                        if st.type == "outbound-rtp":
-                            out[pid] = st.packetsSent
+                    with contextlib.suppress(Exception):  # a dead connection has no stats
+                        for st in (await sender.getStats()).values():
+                            if st.type == "outbound-rtp":
+                                out[pid] = st.packetsSent
     return out
 
 
@@ -391,7 +395,7 @@ def spawn(*args: str) -> subprocess.Popen[str]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=LOG.open("a"),
         text=True,
     )
 
@@ -409,6 +413,31 @@ async def read_json(proc: subprocess.Popen[str], event: str) -> dict[str, Any]:
 
 
 async def run_once(
+    mode: str, n: int, kinds: list[str], window: float, client_procs: int
+) -> dict[str, Any]:
+    try:
+        return await _run_once(mode, n, kinds, window, client_procs)
+    except RuntimeError as exc:
+        return {
+            "mode": mode,
+            "n": n,
+            "kinds": "+".join(kinds),
+            "server_cpu_pct": None,
+            "streams": n * (n - 1) * len(kinds),
+            "pct_per_stream": None,
+            "whole": False,
+            "tracks_up": 0,
+            "tracks": n * (n - 1) * len(kinds),
+            "video_fps_min": None,
+            "client_cpu_pct": [],
+            "load": round(os.getloadavg()[0], 1),
+            "server_system_pct": None,
+            "rcvbuf_errors": None,
+            "error": str(exc),
+        }
+
+
+async def _run_once(
     mode: str, n: int, kinds: list[str], window: float, client_procs: int
 ) -> dict[str, Any]:
     port = free_port()
