@@ -186,7 +186,7 @@ def pre_encode() -> tuple[list[bytes], list[bytes]]:
     aenc.time_base = fractions.Fraction(1, 48000)
     audio: list[bytes] = []
     for i in range(50):
-        frame = av.AudioFrame(format="s16", layout="stereo", samples=960)
+        sound = av.AudioFrame(format="s16", layout="stereo", samples=960)
         pcm = b"".join(
             int(6000 * math.sin(2 * math.pi * 440 * (i * 960 + n) / 48000)).to_bytes(
                 2, "little", signed=True
@@ -194,9 +194,9 @@ def pre_encode() -> tuple[list[bytes], list[bytes]]:
             * 2
             for n in range(960)
         )
-        frame.planes[0].update(pcm)
-        frame.sample_rate, frame.pts = 48000, i * 960
-        audio += [bytes(p) for p in aenc.encode(frame)]
+        sound.planes[0].update(pcm)
+        sound.sample_rate, sound.pts = 48000, i * 960
+        audio += [bytes(p) for p in aenc.encode(sound)]
     return video, audio
 
 
@@ -279,11 +279,14 @@ async def participants(
                     for t in pc.getTransceivers():
                         if t.receiver.track is track:
                             src = passthrough.install_receiver(t.receiver, kind)
+                            key = (pid, track.id, kind)
+
+                            def count(packet: av.Packet, key: tuple[str, str, str] = key) -> None:
+                                counts[key] += 1
+
                             src.add_sink(
                                 "count",
-                                lambda p, k=(pid, track.id, kind): counts.__setitem__(
-                                    k, counts[k] + 1
-                                ),
+                                count,
                             )
 
                 pc.on("track", on_track)

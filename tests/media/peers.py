@@ -56,6 +56,7 @@ class SineMicrophone(AudioStreamTrack):
 
     async def recv(self) -> av.AudioFrame:
         frame = await super().recv()  # paced silence with the right timestamps
+        assert isinstance(frame, av.AudioFrame)
         samples = frame.samples
         data = bytearray()
         for i in range(samples):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -38,7 +39,7 @@ def test_bad_inputs_are_refused() -> None:
         turn_credentials(b"s", "a:b", NOW, timedelta(hours=1))
 
 
-def settings(tmp_path: Path, **kw: object) -> Settings:
+def settings(tmp_path: Path, **kw: Any) -> Settings:
     return load_settings(data_dir=tmp_path, **kw)
 
 
