@@ -146,8 +146,14 @@ ROLE_TABLE: dict[ApiRole, set[Action]] = {
         Action.IMPORT_CASES,
         Action.READ_HEARINGS,
         Action.EDIT_HEARINGS,
+        Action.READ_RECORDINGS,
     },
-    ApiRole.JUDGE: {Action.READ_REGISTRY, Action.READ_CASES, Action.READ_HEARINGS},
+    ApiRole.JUDGE: {
+        Action.READ_REGISTRY,
+        Action.READ_CASES,
+        Action.READ_HEARINGS,
+        Action.READ_RECORDINGS,
+    },
     ApiRole.INTEGRATION: {
         Action.READ_REGISTRY,
         Action.READ_CASES,
