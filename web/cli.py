@@ -166,5 +166,15 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
+def _register_areas() -> None:
+    from web.pages.cli import add_staff_command, staff_command
+
+    EXTRA_COMMANDS.append(add_staff_command)
+    COMMANDS["staff"] = staff_command
+
+
+_register_areas()
+
+
 if __name__ == "__main__":
     sys.exit(main())
