@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.fixtures.browser import LiveApp
+from tests.fixtures.database import run_in_thread
+from tests.pages.browser import serious_violations, shot, sign_in
+from tests.pages.helpers import add_hearing
+from web.pages.demo_accounts import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+CLERK = next(a for a in DEMO_ACCOUNTS if a.role == "clerk")
+
+
+@pytest.fixture
+def clerk_page(chromium: Any, live_app: LiveApp) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_app.url, CLERK.username, CLERK.password)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_the_week_calendar_shows_booked_hearings(
+    clerk_page: Page, live_app: LiveApp, artifacts: Path
+) -> None:
+    monday = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 09:00 court time
+    for day, title in [(0, "Ly hôn Nguyễn – Trần"), (2, "Tranh chấp đất đai"), (2, "Thừa kế")]:
+        starts = monday + timedelta(days=day, minutes=30 * len(title) % 120)
+        run_in_thread(
+            lambda title=title, starts=starts: asyncio.run(
+                add_hearing(
+                    live_app.database_url,
+                    court_code="TAND-HN",
+                    title=title,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=90),
+                    endpoint="TAND-HN-P1",
+                )
+            )
+        )
+    page = clerk_page
+    page.goto(f"{live_app.url}/schedule?court=TAND-HN&date=2026-03-02&view=week")
+    blocks = page.locator("#calendar .cal-block")
+    expect(blocks).to_have_count(3)
+    expect(blocks.filter(has_text="Thừa kế")).to_be_visible()
+    shot(page, artifacts, "01-week")
+    assert serious_violations(page) == []
+    blocks.filter(has_text="Thừa kế").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thừa kế")
+    shot(page, artifacts, "02-hearing")
+    assert serious_violations(page) == []
+
+
+def test_the_booking_form_is_labelled_and_builds_participants(
+    clerk_page: Page, live_app: LiveApp, artifacts: Path
+) -> None:
+    page = clerk_page
+    page.goto(f"{live_app.url}/book?court=TAND-HN&date=2026-03-02")
+    page.get_by_label("Tiêu đề").fill("Tranh chấp hợp đồng mua bán")
+    page.get_by_label("Số thụ lý").fill("12/2024/TLST-DS")
+    page.get_by_label("Điểm cầu trung tâm (phòng xử án)").select_option("TAND-HN-P1")
+    page.get_by_role("button", name="Thêm người tham gia").click()
+    expect(page.get_by_label("Họ và tên")).to_be_focused()
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn A")
+    page.get_by_label("Email hoặc số điện thoại nhận giấy triệu tập").fill("a@example.vn")
+    payload = page.evaluate("async () => (await import('/static/js/booking.js')).payload()")
+    assert payload["starts_at"] == "2026-03-02T08:00"
+    assert payload["central_endpoint"] == "TAND-HN-P1"
+    assert payload["participants"] == [
+        {"role": "party", "name": "Nguyễn Văn A", "email": "a@example.vn"}
+    ]
+    shot(page, artifacts, "01-booking-form")
+    assert serious_violations(page) == []

@@ -1,0 +1,108 @@
+"""The booking form, the hearing page and the case page for court staff.
+
+The form is sent by a small ES module to the hearings API (POST /api/v1/hearings) with the
+session's CSRF header; as the clerk types, the module asks the scheduling dry-run check
+(POST /api/v1/bookings/check) and shows conflicts and free slots. Each URL is given to the page
+only when that API is present on this server, so the page works before and after they land.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from conference.domain.access import ApiRole
+from conference.domain.hearings import HearingKind, Role
+from conference.store.tables import CaseRow, EndpointRow, HearingRow, StaffRow
+from web.keys import SESSIONS
+from web.pages.render import render, staff_page
+
+routes = web.RouteTableDef()
+
+BOOK_URL = "/api/v1/hearings"
+CHECK_URL = "/api/v1/bookings/check"
+PARTY_ROLES = [r for r in Role if r is not Role.ENDPOINT]
+
+
+def api_present(app: web.Application, method: str, path: str) -> bool:
+    for route in app.router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        if route.method == method and (info.get("path") or info.get("formatter")) == path:
+            return True
+    return False
+
+
+@routes.get("/book", name="book")
+@staff_page(ApiRole.ADMIN, ApiRole.CLERK)
+async def booking_form(request: web.Request) -> web.StreamResponse:
+    court = request.query.get("court", "")[:40]
+    day = request.query.get("date", "")[:10]
+    async with request.app[SESSIONS]() as session:
+        endpoints = (
+            (
+                await session.scalars(
+                    select(EndpointRow)
+                    .where(EndpointRow.court_code == court, EndpointRow.enabled.is_(True))
+                    .order_by(EndpointRow.code)
+                )
+            ).all()
+            if court
+            else []
+        )
+        judges = (
+            await session.scalars(
+                select(StaffRow).where(StaffRow.role == "judge").order_by(StaffRow.full_name)
+            )
+        ).all()
+    return await render(
+        request,
+        "booking.html",
+        court=court,
+        day=day,
+        endpoints=endpoints,
+        judges=judges,
+        kinds=list(HearingKind),
+        roles=PARTY_ROLES,
+        book_url=BOOK_URL if api_present(request.app, "POST", BOOK_URL) else "",
+        check_url=CHECK_URL if api_present(request.app, "POST", CHECK_URL) else "",
+    )
+
+
+@routes.get("/hearings/{hearing_id}", name="hearing")
+@staff_page()
+async def hearing_page(request: web.Request) -> web.StreamResponse:
+    async with request.app[SESSIONS]() as session:
+        hearing = await session.get(HearingRow, request.match_info["hearing_id"])
+        if hearing is None:
+            raise web.HTTPNotFound(text="no such hearing")
+        central = (
+            await session.get(EndpointRow, hearing.central_endpoint)
+            if hearing.central_endpoint
+            else None
+        )
+    return await render(
+        request,
+        "hearing.html",
+        hearing=hearing,
+        central=central,
+        links_api=api_present(
+            request.app, "POST", "/api/v1/hearings/{hearing_id}/participants/{participant_id}/link"
+        ),
+    )
+
+
+@routes.get("/cases/{case_id}", name="case")
+@staff_page()
+async def case_page(request: web.Request) -> web.StreamResponse:
+    async with request.app[SESSIONS]() as session:
+        case = await session.get(CaseRow, request.match_info["case_id"])
+        if case is None:
+            raise web.HTTPNotFound(text="no such case")
+        hearings = (
+            await session.scalars(
+                select(HearingRow)
+                .where(HearingRow.case_id == case.id)
+                .order_by(HearingRow.starts_at)
+            )
+        ).all()
+    return await render(request, "case.html", case=case, hearings=hearings)
