@@ -86,3 +86,40 @@ async def add_hearing(
             return row.id
     finally:
         await engine.dispose()
+
+
+async def add_participant(
+    db_url: str, hearing_id: str, name: str, role: str = "party", email: str | None = None
+) -> str:
+    engine = create_engine(db_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            row = ParticipantRow(
+                hearing_id=hearing_id,
+                position=10,
+                role=role,
+                name=name,
+                email=email,
+                created_at=datetime.now(UTC),
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+    finally:
+        await engine.dispose()
+
+
+def join_token(secret: str, hearing_id: str, participant_id: str, *, hours: float = 24) -> str:
+    from datetime import timedelta
+
+    from conference.domain.hearings import Role
+    from conference.domain.links import JoinClaims, sign_join_token
+
+    claims = JoinClaims(
+        hearing_id=hearing_id,
+        participant_id=participant_id,
+        role=Role.PARTY,
+        link_version=1,
+        expires_at=datetime.now(UTC) + timedelta(hours=hours),
+    )
+    return sign_join_token(claims, secret.encode())
