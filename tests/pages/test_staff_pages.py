@@ -141,3 +141,25 @@ async def test_the_booking_form_names_its_apis(client: Client, url: str) -> None
 async def test_an_unknown_hearing_is_404(client: Client, url: str) -> None:
     await signed_in(client, url, "clerk")
     assert (await client.get("/hearings/nope")).status == 404
+
+
+async def test_the_hearing_room_page_renders_for_its_judge(client: Client, url: str) -> None:
+    await seeded(url)
+    judge = await signed_in(client, url, "judge")
+    starts = datetime.now(UTC) + timedelta(hours=1)
+    hearing_id = await add_hearing(
+        url,
+        court_code="TAND-HN",
+        title="Phiên xét xử",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        judge=judge,
+    )
+    details = await (await client.get(f"/hearings/{hearing_id}")).text()
+    assert f'href="/hearings/{hearing_id}/room"' in details
+    response = await client.get(f"/hearings/{hearing_id}/room")
+    html = await response.text()
+    assert response.status == 200
+    assert f'data-hearing="{hearing_id}"' in html
+    assert 'id="console-strings"' in html and "Cho vào" in html
+    assert 'src="/static/js/console.js"' in html

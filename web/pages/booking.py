@@ -15,21 +15,13 @@ from conference.domain.access import ApiRole
 from conference.domain.hearings import HearingKind, Role
 from conference.store.tables import CaseRow, EndpointRow, HearingRow, StaffRow
 from web.keys import SESSIONS
-from web.pages.render import render, staff_page
+from web.pages.render import render, route_exists, staff_page
 
 routes = web.RouteTableDef()
 
 BOOK_URL = "/api/v1/hearings"
 CHECK_URL = "/api/v1/bookings/check"
 PARTY_ROLES = [r for r in Role if r is not Role.ENDPOINT]
-
-
-def api_present(app: web.Application, method: str, path: str) -> bool:
-    for route in app.router.routes():
-        info = route.resource.get_info() if route.resource is not None else {}
-        if route.method == method and (info.get("path") or info.get("formatter")) == path:
-            return True
-    return False
 
 
 @routes.get("/book", name="book")
@@ -63,8 +55,8 @@ async def booking_form(request: web.Request) -> web.StreamResponse:
         judges=judges,
         kinds=list(HearingKind),
         roles=PARTY_ROLES,
-        book_url=BOOK_URL if api_present(request.app, "POST", BOOK_URL) else "",
-        check_url=CHECK_URL if api_present(request.app, "POST", CHECK_URL) else "",
+        book_url=BOOK_URL if route_exists(request.app, "POST", BOOK_URL) else "",
+        check_url=CHECK_URL if route_exists(request.app, "POST", CHECK_URL) else "",
     )
 
 
@@ -85,7 +77,7 @@ async def hearing_page(request: web.Request) -> web.StreamResponse:
         "hearing.html",
         hearing=hearing,
         central=central,
-        links_api=api_present(
+        links_api=route_exists(
             request.app, "POST", "/api/v1/hearings/{hearing_id}/participants/{participant_id}/link"
         ),
     )

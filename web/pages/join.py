@@ -13,7 +13,7 @@ from aiohttp import web
 from conference.domain.links import LinkRefused, verify_join_token
 from conference.store.tables import HearingRow, ParticipantRow
 from web.keys import CLOCK, SESSIONS, SETTINGS
-from web.pages.render import gettext_for, public_page, render
+from web.pages.render import gettext_for, public_page, render, route_exists
 
 routes = web.RouteTableDef()
 
@@ -69,7 +69,5 @@ async def join_page(request: web.Request) -> web.StreamResponse:
         hearing=hearing,
         participant=participant,
         token=token,
-        signaling_ready=any(
-            r.resource and r.resource.canonical == "/ws" for r in request.app.router.routes()
-        ),
+        signaling_ready=route_exists(request.app, "GET", "/ws"),
     )

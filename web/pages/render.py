@@ -65,6 +65,15 @@ PAGES = web.AppKey("pages", Pages)
 LANGUAGE = web.RequestKey("language", str)
 
 
+def route_exists(app: web.Application, method: str, path: str) -> bool:
+    """Whether another area's route is installed (pages adapt before and after it lands)."""
+    for route in app.router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        if route.method == method and (info.get("path") or info.get("formatter")) == path:
+            return True
+    return False
+
+
 def request_language(request: web.Request) -> Language:
     language, _ = choose_language(request, request.app[SETTINGS].default_language)
     return language

@@ -7,7 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from web.auth import AUTHENTICATORS
-from web.pages import booking, fleet, join, schedule, signin
+from web.pages import booking, fleet, join, room, schedule, signin
 from web.pages.accounts import session_authenticator
 from web.pages.render import PAGES, STATIC_PREFIX, Pages
 
@@ -19,5 +19,12 @@ def setup(app: web.Application) -> None:
     app[PAGES] = Pages()
     app[AUTHENTICATORS].append(session_authenticator)
     app.router.add_static(STATIC_PREFIX, STATIC, name="static", append_version=False)
-    for table in (signin.routes, fleet.routes, schedule.routes, booking.routes, join.routes):
+    for table in (
+        signin.routes,
+        fleet.routes,
+        schedule.routes,
+        booking.routes,
+        join.routes,
+        room.routes,
+    ):
         app.router.add_routes(table)

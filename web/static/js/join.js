@@ -1,5 +1,6 @@
 // The party's journey: device check, then the waiting room (live once signalling is installed).
 import { DeviceCheck, problemKind } from "./devicecheck.js";
+import { RoomClient } from "./room-client.js";
 
 const root = document.getElementById("journey");
 const msg = root.dataset;
@@ -55,14 +56,79 @@ export async function runCheck() {
 }
 
 function show(step) {
-  for (const name of ["device", "wait"]) {
+  for (const name of ["device", "wait", "hearing"]) {
     document.getElementById(`step-${name}`).hidden = name !== step;
     const label = document.getElementById(`step-label-${name}`);
     if (name === step) label.setAttribute("aria-current", "step");
     else label.removeAttribute("aria-current");
   }
-  if (step === "wait") document.getElementById("wait-heading").focus();
+  const heading = document.getElementById(`${step}-heading`);
+  if (heading) heading.focus();
 }
+
+// --- the waiting room and the hearing, over the signalling protocol ---
+const waitStatus = document.getElementById("wait-status");
+const hearingStatus = document.getElementById("hearing-status");
+let client = null;
+let current = "device";
+
+function place(entry) {
+  root.dataset.presence = entry.presence;
+  if (entry.presence === "admitted") {
+    if (current !== "hearing") show((current = "hearing"));
+    hearingStatus.textContent = msg.msgAdmitted;
+  } else if (entry.presence === "in_consultation") {
+    if (current !== "hearing") show((current = "hearing"));
+    hearingStatus.textContent = msg.msgConsultation;
+  } else {
+    if (current !== "wait") show((current = "wait"));
+    waitStatus.textContent = entry.presence === "outside" ? msg.msgOutside : msg.msgWaiting;
+  }
+}
+
+function mine(entries) {
+  return client && client.me && entries.find((e) => e.participant_id === client.me.participant_id);
+}
+
+export function enterWaitingRoom() {
+  const pin = document.getElementById("pin").value.trim();
+  client = new RoomClient({ token: msg.token, pin: pin || undefined });
+  client.addEventListener("connection", ({ detail }) => {
+    root.dataset.connection = detail.state;
+    const box = current === "hearing" ? hearingStatus : waitStatus;
+    if (detail.state === "connecting") box.textContent = msg.msgConnecting;
+    if (detail.state === "reconnecting") box.textContent = msg.msgReconnecting;
+  });
+  client.addEventListener("refused", ({ detail }) => {
+    waitStatus.textContent = `${msg.msgRefused} ${detail.message}`;
+    document.getElementById("enter-waiting").disabled = false;
+  });
+  client.addEventListener("welcome", ({ detail }) => {
+    const entry = mine(detail.roster);
+    if (entry) place(entry);
+  });
+  client.addEventListener("room.event", ({ detail }) => {
+    const entry = mine(detail.entries);
+    if (entry) place(entry);
+  });
+  client.addEventListener("bye", ({ detail }) => {
+    root.dataset.presence = "gone";
+    show((current = "wait"));
+    waitStatus.textContent = detail.message;
+  });
+  document.getElementById("enter-waiting").disabled = true;
+  client.connect();
+  return client;
+}
+
+document.getElementById("enter-waiting").addEventListener("click", enterWaitingRoom);
+document.getElementById("leave").addEventListener("click", () => {
+  if (client) client.leave();
+  check.stop();
+  show((current = "wait"));
+  waitStatus.textContent = msg.msgLeft;
+  document.getElementById("enter-waiting").disabled = false;
+});
 
 document.getElementById("recheck").addEventListener("click", runCheck);
 cameraSelect.addEventListener("change", runCheck);
@@ -75,6 +141,6 @@ document.getElementById("speaker-test").addEventListener("click", async (event) 
   status.textContent = "";
   event.target.disabled = false;
 });
-continueButton.addEventListener("click", () => show("wait"));
+continueButton.addEventListener("click", () => show((current = "wait")));
 
 runCheck();

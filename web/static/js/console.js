@@ -1,0 +1,145 @@
+// The judge's console: waiting room, people in the hearing, commands, and the live event log.
+import { RoomClient } from "./room-client.js";
+
+const root = document.getElementById("console");
+const t = JSON.parse(document.getElementById("console-strings").textContent);
+const lists = {
+  waiting: document.getElementById("waiting-list"),
+  present: document.getElementById("present-list"),
+  outside: document.getElementById("outside-list"),
+};
+const errorBox = document.getElementById("command-error");
+const log = document.getElementById("event-log");
+const roster = new Map();
+let client = null;
+
+function button(label, onClick, className = "button small") {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = label;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function command(message, confirmText) {
+  if (confirmText && !window.confirm(confirmText)) return;
+  errorBox.hidden = true;
+  try {
+    await client.request(message);
+  } catch (error) {
+    errorBox.textContent = `${t.refused} ${error.message}`;
+    errorBox.hidden = false;
+  }
+}
+
+function person(entry) {
+  const li = document.createElement("li");
+  li.dataset.participant = entry.participant_id;
+  const who = document.createElement("span");
+  who.className = "who";
+  const name = document.createElement("strong");
+  name.textContent = entry.name;
+  const details = [entry.role.replaceAll("_", " "), t[entry.connection] || entry.connection];
+  if (entry.audio_muted) details.push(t.muted);
+  if (entry.identity_checked) details.push(t.checked);
+  who.append(name, ` · ${details.join(" · ")}`);
+  const actions = document.createElement("span");
+  actions.className = "actions";
+  const id = entry.participant_id;
+  const self = client.me && client.me.participant_id === id;
+  if (entry.presence === "waiting") {
+    actions.append(
+      button(t.admit, () => command({ type: "admit", participant_id: id }), "button small primary"),
+      button(t.reject, () => command({ type: "reject", participant_id: id }), "button small danger"),
+    );
+  } else if (entry.presence === "admitted" && !self) {
+    actions.append(
+      entry.audio_muted
+        ? button(t.unmute, () => command({ type: "unmute", participant_id: id, audio: true }))
+        : button(t.mute, () => command({ type: "mute", participant_id: id, audio: true })),
+      button(t.consult, () => command({ type: "move_to_consultation", participant_ids: [id] })),
+    );
+    if (entry.role === "witness") {
+      actions.append(button(t.send_out, () => command({ type: "send_out", participant_id: id })));
+    }
+    actions.append(
+      button(t.remove, () => command({ type: "remove", participant_id: id }, t.confirm_remove), "button small danger"),
+    );
+  } else if (entry.presence === "outside") {
+    actions.append(button(t.call_in, () => command({ type: "call_witness", participant_id: id })));
+  } else if (entry.presence === "in_consultation") {
+    actions.append(button(t.return, () => command({ type: "return_from_consultation", participant_ids: [id] })));
+  }
+  li.append(who, actions);
+  return li;
+}
+
+function draw() {
+  const groups = { waiting: [], present: [], outside: [] };
+  for (const entry of roster.values()) {
+    if (entry.presence === "waiting") groups.waiting.push(entry);
+    else if (entry.presence === "admitted") groups.present.push(entry);
+    else if (entry.presence === "outside" || entry.presence === "in_consultation") groups.outside.push(entry);
+  }
+  for (const [name, list] of Object.entries(lists)) {
+    list.replaceChildren(...groups[name].map(person));
+  }
+  if (!groups.waiting.length) lists.waiting.append(Object.assign(document.createElement("li"), { textContent: t.nobody_waiting }));
+  if (!groups.present.length) lists.present.append(Object.assign(document.createElement("li"), { textContent: t.nobody_in }));
+  document.getElementById("waiting-count").textContent = String(groups.waiting.length);
+}
+
+function showHearing(hearing) {
+  document.getElementById("room-state").textContent = t[`state_${hearing.state}`] || hearing.state;
+  root.dataset.state = hearing.state;
+  document.getElementById("lock-indicator").hidden = !hearing.locked;
+}
+
+function addLog(text) {
+  const li = document.createElement("li");
+  const time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  li.textContent = `${time} ${text}`;
+  log.prepend(li);
+}
+
+function describe(event) {
+  const who = event.participant_id && roster.get(event.participant_id);
+  const name = who ? who.name : "";
+  return [event.type.replaceAll("_", " "), name, event.reason || "", event.to || ""].filter(Boolean).join(" · ");
+}
+
+function start() {
+  client = new RoomClient({ hearing_id: root.dataset.hearing });
+  client.addEventListener("connection", ({ detail }) => {
+    document.getElementById("connection").textContent = t[`conn_${detail.state}`] || detail.state;
+    root.dataset.connection = detail.state;
+  });
+  client.addEventListener("refused", ({ detail }) => {
+    errorBox.textContent = `${t.refused} ${detail.message}`;
+    errorBox.hidden = false;
+  });
+  const replace = ({ detail }) => {
+    roster.clear();
+    for (const entry of detail.roster) roster.set(entry.participant_id, entry);
+    showHearing(detail.hearing);
+    draw();
+  };
+  client.addEventListener("welcome", replace);
+  client.addEventListener("room.snapshot", replace);
+  client.addEventListener("room.event", ({ detail }) => {
+    for (const entry of detail.entries) roster.set(entry.participant_id, entry);
+    for (const id of detail.hidden || []) roster.delete(id);
+    showHearing(detail.hearing);
+    draw();
+    addLog(describe(detail.event));
+  });
+  client.addEventListener("bye", ({ detail }) => addLog(detail.message));
+  for (const b of document.querySelectorAll("[data-command]")) {
+    const type = b.dataset.command;
+    b.addEventListener("click", () => command({ type }, type === "close" ? t.confirm_close : null));
+  }
+  client.connect();
+}
+
+if (root.dataset.signaling) start();
