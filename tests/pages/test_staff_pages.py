@@ -3,6 +3,7 @@ the booking form, and who may open which."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -161,5 +162,6 @@ async def test_the_hearing_room_page_renders_for_its_judge(client: Client, url: 
     html = await response.text()
     assert response.status == 200
     assert f'data-hearing="{hearing_id}"' in html
-    assert 'id="console-strings"' in html and "Cho vào" in html
+    strings = json.loads(html.split('id="console-strings">', 1)[1].split("</script>", 1)[0])
+    assert strings["admit"] == "Cho vào"
     assert 'src="/static/js/console.js"' in html
