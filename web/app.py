@@ -13,7 +13,8 @@ from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
 from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
-from web.api import cases, courts, docs, hearings, media, records, scheduling
+from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
+from web.api.hooks import HEARING_HOOKS, HearingHook
 from web.api.registry import ApiRoutes
 from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
 from web.keys import CLOCK, ENGINE, SERVICES, SESSIONS, SETTINGS
@@ -26,6 +27,7 @@ API_TABLES: list[ApiRoutes] = [
     courts.routes,
     cases.routes,
     hearings.routes,
+    staff.routes,
     scheduling.routes,
     records.routes,
     media.routes,
@@ -50,6 +52,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[SERVICES] = {}
     authenticators: list[Authenticator] = [bearer_authenticator]
     app[AUTHENTICATORS] = authenticators
+    hearing_hooks: list[HearingHook] = []  # scheduling appends its own (web/api/hooks.py)
+    app[HEARING_HOOKS] = hearing_hooks
     app.cleanup_ctx.append(_database)
     setup_ops(app)
     for table in API_TABLES:

@@ -88,13 +88,14 @@ def json_response(value: Any, status: int = 200) -> web.Response:
     return web.Response(body=dump(value), status=status, content_type="application/json")
 
 
-async def read_json_body(request: web.Request) -> Any:
+async def read_json_body(request: web.Request, also: tuple[str, ...] = ()) -> Any:
     ctype = request.content_type
     if ctype != "application/json":
+        accepted = " or ".join(("application/json", *also))
         raise Problem(
             415,
             "Unsupported media type",
-            f"send the body as application/json (got {ctype or 'no content type'})",
+            f"send the body as {accepted} (got {ctype or 'no content type'})",
         )
     raw = await request.read()
     try:
@@ -166,7 +167,7 @@ def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]
         if route.body is not None and not (
             route.request_types and request.content_type in route.request_types
         ):
-            data = await read_json_body(request)
+            data = await read_json_body(request, tuple(route.request_types))
             try:
                 body = route.body.model_validate(data)
             except ValidationError as exc:

@@ -25,10 +25,12 @@ class DemoAccount:
 
 
 DEMO_COURT = "TAND-HN"
+# The clerk and the judge are staff of the demo cases (web/seed/demo_cases.py): the judge presides
+# over today's demo hearings at TAND-HN, the clerk books them.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Quản trị hệ thống", "admin", DEMO_COURT, "demo-admin-password"),
-    DemoAccount("clerk", "Nguyễn Thị Thư", "clerk", DEMO_COURT, "demo-clerk-password"),
-    DemoAccount("judge", "Trần Văn Thẩm", "judge", DEMO_COURT, "demo-judge-password"),
+    DemoAccount("ha.vt", "Vũ Thu Hà", "clerk", DEMO_COURT, "demo-clerk-password"),
+    DemoAccount("hung.tq", "Trần Quốc Hùng", "judge", DEMO_COURT, "demo-judge-password"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (or `python -m bench NAME`); results go to docs/benchmarks.md."""
