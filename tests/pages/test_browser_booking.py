@@ -81,3 +81,51 @@ def test_the_booking_form_is_labelled_and_builds_participants(
     ]
     shot(page, artifacts, "01-booking-form")
     assert serious_violations(page) == []
+
+
+def _next_week() -> str:
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=7)).date().isoformat()
+
+
+def test_the_clerk_books_a_hearing_through_the_form(
+    clerk_page: Page, live_app: LiveApp, artifacts: Path
+) -> None:
+    page = clerk_page
+    day = _next_week()
+    page.goto(f"{live_app.url}/book?court=TAND-HN&date={day}")
+    expect(page.locator("#booking-unavailable")).to_have_count(0)
+    page.get_by_label("Số thụ lý").fill(f"210/{day[:4]}/TLST-HS")
+    page.get_by_label("Tiêu đề").fill("Xét xử sơ thẩm vụ lừa đảo")
+    page.get_by_label("Giờ bắt đầu (giờ Việt Nam)").fill("14:00")
+    page.get_by_label("Điểm cầu trung tâm (phòng xử án)").select_option("TAND-HN-P2")
+    page.get_by_label("Thẩm phán chủ tọa").select_option("hung.tq")
+    page.get_by_role("button", name="Thêm người tham gia").click()
+    page.get_by_label("Họ và tên").fill("Lê Thị Hồng")
+    page.get_by_label("Email hoặc số điện thoại nhận giấy triệu tập").fill("hong.lt@example.vn")
+    shot(page, artifacts, "01-filled")
+    page.get_by_role("button", name="Đặt lịch", exact=True).click()
+    page.wait_for_url(f"{live_app.url}/hearings/**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xét xử sơ thẩm vụ lừa đảo")
+    participants = page.locator("#participants")
+    expect(participants).to_contain_text("Trần Quốc Hùng")
+    expect(participants).to_contain_text("Lê Thị Hồng")
+    expect(page.locator("dl.kv")).to_contain_text("14:00–15:00")
+    shot(page, artifacts, "02-booked")
+
+
+def test_a_refused_booking_says_why_next_to_the_field(
+    clerk_page: Page, live_app: LiveApp, artifacts: Path
+) -> None:
+    page = clerk_page
+    day = _next_week()
+    page.goto(f"{live_app.url}/book?court=TAND-HN&date={day}")
+    page.get_by_label("Số thụ lý").fill(f"999/{day[:4]}/TLST-HS")
+    page.get_by_label("Tiêu đề").fill("Không có vụ án này")
+    page.get_by_role("button", name="Đặt lịch", exact=True).click()
+    expect(page.locator("#save-result")).to_contain_text("Chưa đặt được lịch:")
+    expect(page.locator("#case_number-error")).to_contain_text("does not exist")
+    expect(page.get_by_label("Số thụ lý")).to_have_attribute("aria-invalid", "true")
+    assert "/book" in page.url
+    shot(page, artifacts, "01-refused")
