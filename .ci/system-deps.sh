@@ -11,6 +11,7 @@ have chromium || need+=(chromium)
 have ffprobe || need+=(ffmpeg)
 have turnserver || need+=(coturn)
 [ -x /usr/bin/janus ] || need+=(janus)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,38 @@ class Settings(BaseSettings):
     # --- signalling (live hearings) ---
 
     # --- scheduling and notices ---
+    court_hours: str = "mon-fri 07:30-11:30,13:30-17:00"  # court time; see docs/booking.md
+    holiday_country: str | None = "VN"  # `holidays` package country code; empty: none
+    extra_days_off: list[date] = Field(default_factory=list)
+    make_up_working_days: list[date] = Field(default_factory=list)
+    booking_slot_minutes: int = Field(default=30, ge=5, le=240)
+    scheduler_enabled: bool = True  # run the job runner in `serve` (leader lock picks one node)
+    scheduler_misfire_grace_s: int = Field(default=3600, ge=1)
+    scheduler_sync_interval_s: float = Field(default=10.0, gt=0)
+    reminder_offsets_min: list[int] = Field(default_factory=lambda: [1440, 60])
+    waiting_room_open_min: int = Field(default=15, ge=0)
+    precheck_min: int = Field(default=30, ge=0)
+    close_left_open_after_min: int = Field(default=120, ge=1)
+    retention_days: int = Field(default=365 * 5, ge=1)
+    delivery_max_attempts: int = Field(default=6, ge=1)
+    delivery_backoff_s: list[int] = Field(default_factory=lambda: [30, 120, 600, 1800, 7200])
+    notice_link_days_after: int = Field(default=2, ge=0)  # links expire this long after the end
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "vcourt <no-reply@localhost>"
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    sms_gateway_url: str | None = None
+    sms_gateway_key: SecretStr | None = None
+    doc_exchange_url: str | None = None
+    doc_exchange_key: SecretStr | None = None
+    channel_timeout_s: float = Field(default=10.0, gt=0)
+    case_pull_url: str | None = None
+    case_pull_key: SecretStr | None = None
+    record_webhook_url: str | None = None
+    record_webhook_secret: SecretStr | None = None
 
     # --- media (aiortc, recording, TURN) ---
 

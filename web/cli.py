@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("action", choices=["create"])
     token.add_argument("--role", required=True, choices=[r.value for r in ApiRole])
     token.add_argument("--name", default="cli")
+    sched = sub.add_parser("scheduler", help="the job runner (reminders, rooms, deliveries)")
+    sched.add_argument("action", choices=["run"])
     for extend in EXTRA_COMMANDS:
         extend(sub)
 
@@ -150,6 +152,12 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from scheduler.cli import main as run_scheduler
+
+    return run_scheduler(settings)
+
+
 def _masked_db(settings: Settings) -> str:
     return str(settings.masked()["effective_database_url"])
 
@@ -161,6 +169,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "config": _config,
     "token": _token,
     "seed": _seed,
+    "scheduler": _scheduler,
 }
 # Feature areas add sub-commands: a function that adds its parser, and its handler in COMMANDS.
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []

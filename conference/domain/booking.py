@@ -1,0 +1,287 @@
+"""Booking conflicts, explained in plain words, and the next free slots (pure; clock injected).
+
+A `Booking` is what matters for conflicts: its time span, the people it ties up (by a stable
+key) and the endpoints it occupies. A proposed booking is checked against the existing
+bookings that overlap it (storage finds those with an index-backed query), against the
+endpoints it uses (enabled, capable) and against the court calendar.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from conference.domain.calendar import CourtCalendar
+from conference.domain.courts import Capabilities
+from conference.domain.hearings import HearingPlan, Role
+
+
+class ConflictCode(StrEnum):
+    PERSON_BUSY = "person_busy"
+    ENDPOINT_BUSY = "endpoint_busy"
+    ENDPOINT_UNKNOWN = "endpoint_unknown"
+    ENDPOINT_DISABLED = "endpoint_disabled"
+    ENDPOINT_INCAPABLE = "endpoint_incapable"
+    OUTSIDE_HOURS = "outside_hours"
+    IN_THE_PAST = "in_the_past"
+
+
+# Which roles tie a person up (a witness or observer may well be in two places' lists).
+BUSY_ROLES: dict[Role, str] = {
+    Role.PRESIDING_JUDGE: "judge",
+    Role.PANEL_MEMBER: "panel member",
+    Role.CLERK: "clerk",
+    Role.PROCURATOR: "procurator",
+    Role.LAWYER: "lawyer",
+    Role.INTERPRETER: "interpreter",
+}
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+@dataclass(frozen=True, order=True)
+class PersonKey:
+    """Court staff by username; lawyers by name; interpreters by name and language."""
+
+    kind: str  # "staff", "lawyer", "interpreter"
+    key: str
+
+    @staticmethod
+    def for_participant(
+        role: Role, name: str, staff_username: str | None, language: str | None
+    ) -> PersonKey | None:
+        if role not in BUSY_ROLES:
+            return None
+        if staff_username:
+            return PersonKey("staff", staff_username)
+        if role is Role.INTERPRETER:
+            return PersonKey("interpreter", f"{normalise_name(name)}|{(language or '').lower()}")
+        return PersonKey("lawyer" if role is Role.LAWYER else "person", normalise_name(name))
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One person's place in a booking: who, in which role, under what shown name."""
+
+    person: PersonKey
+    role: Role
+    name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    seats: tuple[Seat, ...] = ()
+    endpoints: frozenset[str] = frozenset()
+
+    @property
+    def people(self) -> frozenset[PersonKey]:
+        return frozenset(s.person for s in self.seats)
+
+    def overlaps(self, other: Booking) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def moved_to(self, starts_at: datetime) -> Booking:
+        return Booking(
+            self.id,
+            self.title,
+            starts_at,
+            starts_at + (self.ends_at - self.starts_at),
+            self.seats,
+            self.endpoints,
+        )
+
+
+def booking_from_plan(plan: HearingPlan, booking_id: str = "proposed") -> Booking:
+    seats = []
+    for p in plan.participants:
+        key = PersonKey.for_participant(p.role, p.name, p.staff_username, p.language)
+        if key is not None:
+            seats.append(Seat(key, p.role, p.name, p.language))
+    endpoints = set(plan.component_endpoints)
+    if plan.central_endpoint:
+        endpoints.add(plan.central_endpoint)
+    endpoints.update(p.endpoint_code for p in plan.participants if p.endpoint_code)
+    return Booking(
+        booking_id, plan.title, plan.starts_at, plan.ends_at, tuple(seats), frozenset(endpoints)
+    )
+
+
+@dataclass(frozen=True)
+class MediaNeeds:
+    """What the meeting asks of every endpoint taking part."""
+
+    resolution: str = "360p"
+    codecs: tuple[str, ...] = ()  # empty: any codec the endpoint has will do
+    bandwidth_kbps: int = 512
+
+    def shortfalls(self, caps: Capabilities) -> list[str]:
+        missing = []
+        if not caps.resolution_at_least(self.resolution):
+            missing.append(f"resolution {caps.max_resolution} below {self.resolution}")
+        if self.codecs and not set(self.codecs) & set(caps.codecs):
+            missing.append(f"codecs {'/'.join(caps.codecs)} lack {'/'.join(self.codecs)}")
+        if caps.bandwidth_kbps < self.bandwidth_kbps:
+            missing.append(f"bandwidth {caps.bandwidth_kbps} kbps below {self.bandwidth_kbps}")
+        return missing
+
+
+@dataclass(frozen=True)
+class EndpointState:
+    code: str
+    enabled: bool
+    capabilities: Capabilities = field(default_factory=Capabilities)
+
+
+@dataclass(frozen=True)
+class BookingConflict:
+    """One reason the booking cannot go ahead as asked. `code` and `params` are for machines
+    (and translations); `message` is the English sentence a clerk reads."""
+
+    code: ConflictCode
+    message: str
+    params: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    other_booking_id: str | None = None
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.code.value, self.other_booking_id or "", self.message)
+
+
+def _when(b: Booking, cal: CourtCalendar) -> str:
+    a, z = b.starts_at.astimezone(cal.tz), b.ends_at.astimezone(cal.tz)
+    return f"{a:%Y-%m-%d %H:%M}-{z:%H:%M}"
+
+
+def clashes(
+    proposed: Booking, other: Booking, calendar: CourtCalendar | None = None
+) -> list[BookingConflict]:
+    """The people and endpoints `proposed` shares with `other` at an overlapping time."""
+    cal = calendar or CourtCalendar()
+    if other.id == proposed.id or not proposed.overlaps(other):
+        return []
+    found: list[BookingConflict] = []
+    theirs = {s.person: s for s in other.seats}
+    for seat in proposed.seats:
+        if seat.person not in theirs:
+            continue
+        role = BUSY_ROLES[seat.role]
+        lang = f" ({seat.language})" if seat.language else ""
+        found.append(
+            BookingConflict(
+                ConflictCode.PERSON_BUSY,
+                f"{role} {seat.name}{lang} is already booked for {other.title!r}"
+                f" at {_when(other, cal)}",
+                {"role": seat.role.value, "name": seat.name, "other": other.title},
+                other.id,
+            )
+        )
+    for code in sorted(proposed.endpoints & other.endpoints):
+        found.append(
+            BookingConflict(
+                ConflictCode.ENDPOINT_BUSY,
+                f"endpoint {code} is already booked for {other.title!r} at {_when(other, cal)}",
+                {"endpoint": code, "other": other.title},
+                other.id,
+            )
+        )
+    return found
+
+
+def find_conflicts(
+    proposed: Booking,
+    existing: Iterable[Booking],
+    *,
+    endpoints: Mapping[str, EndpointState],
+    calendar: CourtCalendar,
+    needs: MediaNeeds | None = None,
+    now: datetime | None = None,
+) -> list[BookingConflict]:
+    """Everything wrong with `proposed`, most important first; empty when it can be booked."""
+    found: list[BookingConflict] = []
+    if now is not None and proposed.starts_at < now:
+        found.append(
+            BookingConflict(
+                ConflictCode.IN_THE_PAST,
+                f"the booking starts at {_when(proposed, calendar)}, which has already passed",
+            )
+        )
+    reason = calendar.outside_hours(proposed.starts_at, proposed.ends_at)
+    if reason:
+        found.append(BookingConflict(ConflictCode.OUTSIDE_HOURS, reason, {"reason": reason}))
+    for code in sorted(proposed.endpoints):
+        state = endpoints.get(code)
+        if state is None:
+            found.append(
+                BookingConflict(
+                    ConflictCode.ENDPOINT_UNKNOWN,
+                    f"endpoint {code} is not in the registry",
+                    {"endpoint": code},
+                )
+            )
+        elif not state.enabled:
+            found.append(
+                BookingConflict(
+                    ConflictCode.ENDPOINT_DISABLED,
+                    f"endpoint {code} is disabled; an administrator must enable it first",
+                    {"endpoint": code},
+                )
+            )
+        elif needs is not None and (short := needs.shortfalls(state.capabilities)):
+            found.append(
+                BookingConflict(
+                    ConflictCode.ENDPOINT_INCAPABLE,
+                    f"endpoint {code} cannot carry this meeting: {'; '.join(short)}",
+                    {"endpoint": code, "shortfalls": "; ".join(short)},
+                )
+            )
+    busy: list[BookingConflict] = []
+    for other in existing:
+        busy.extend(clashes(proposed, other, calendar))
+    found.extend(sorted(busy, key=BookingConflict.sort_key))
+    return found
+
+
+def is_busy_conflict(c: BookingConflict) -> bool:
+    return c.code in (ConflictCode.PERSON_BUSY, ConflictCode.ENDPOINT_BUSY)
+
+
+def free_slots(
+    proposed: Booking,
+    existing: Sequence[Booking],
+    *,
+    calendar: CourtCalendar,
+    after: datetime,
+    count: int = 5,
+    step: timedelta = timedelta(minutes=30),
+    horizon_days: int = 30,
+) -> list[datetime]:
+    """The next `count` starts, on the step grid and inside court hours, at which the same
+    people and endpoints are all free. `existing` must hold every booking of those people and
+    endpoints over the horizon."""
+    duration = proposed.ends_at - proposed.starts_at
+    relevant = sorted(
+        (
+            b
+            for b in existing
+            if b.id != proposed.id
+            and (b.people & proposed.people or b.endpoints & proposed.endpoints)
+        ),
+        key=lambda b: b.starts_at,
+    )
+    slots: list[datetime] = []
+    for start in calendar.candidate_starts(after, duration, step, horizon_days):
+        moved = proposed.moved_to(start)
+        if not any(moved.overlaps(b) and clashes(moved, b, calendar) for b in relevant):
+            slots.append(start)
+            if len(slots) >= count:
+                break
+    return slots

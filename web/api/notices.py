@@ -1,0 +1,217 @@
+"""Notices and proof of service (part of the scheduling route table)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Literal
+
+from aiohttp import web
+from pydantic import Field
+from sqlalchemy import select
+
+from conference.domain.access import Action
+from conference.store.scheduling import DeliveryEventRow, DeliveryRow, NoticeRow
+from scheduler.channels import channel_key, configured_channels
+from scheduler.delivery import queue_deliveries, record_receipt
+from scheduler.notice_pdf import notice_pdf
+from scheduler.notices import acknowledge_notice, issue_notices
+from scheduler.services import SCHEDULING
+from web.api.common import CourtTime, Out, Strict, found
+from web.api.registry import Call, read_json_body
+from web.api.scheduling import routes
+from web.problems import Problem
+
+
+class IssueIn(Strict):
+    language: Literal["vi", "en"] = "vi"
+
+
+class NoticeOut(Out):
+    id: str
+    hearing_id: str
+    participant_id: str
+    version: int
+    kind: str
+    language: str
+    subject: str
+    body_text: str
+    join_url: str
+    changes: str | None
+    content_sha256: str
+    created_at: CourtTime
+    superseded_at: CourtTime | None
+
+
+class EventOut(Out):
+    state: str
+    at: CourtTime
+    detail: str | None
+
+
+class DeliveryOut(Out):
+    id: str
+    channel: str
+    address: str
+    state: str
+    attempts: int
+    provider_message_id: str | None
+    last_error: str | None
+    content_sha256: str
+    queued_at: CourtTime
+    sent_at: CourtTime | None
+    delivered_at: CourtTime | None
+    opened_at: CourtTime | None
+    acknowledged_at: CourtTime | None
+    failed_at: CourtTime | None
+    events: list[EventOut] = Field(default_factory=list)
+
+
+class ProofOut(Out):
+    notice: NoticeOut
+    deliveries: list[DeliveryOut]
+
+
+@routes.route(
+    "POST",
+    "/hearings/{id}/notices",
+    summary="Issue a notice (summons / invitation) to every participant and queue its delivery",
+    action=Action.EDIT_HEARINGS,
+    body=IssueIn,
+    response=list[NoticeOut],
+    status=201,
+)
+async def issue(call: Call[None, IssueIn]) -> list[NoticeOut]:
+    """Each participant gets a new version; older versions' links stop working."""
+    now = call.now()
+    services = call.app.get(SCHEDULING)
+    channels = services.channels if services else configured_channels(call.settings)
+    async with call.session() as s, s.begin():
+        issued = await issue_notices(
+            s, call.path("id"), settings=call.settings, now=now, language=call.body.language
+        )
+        for n in issued:
+            await queue_deliveries(s, n.row, channels, now)
+    if services:
+        services.poke()
+    return [NoticeOut.model_validate(n.row) for n in issued]
+
+
+@routes.route(
+    "GET",
+    "/hearings/{id}/notices",
+    summary="Every notice version issued for a hearing",
+    action=Action.READ_HEARINGS,
+    response=list[NoticeOut],
+)
+async def list_notices(call: Call[None, None]) -> list[NoticeOut]:
+    async with call.session() as s:
+        rows = await s.scalars(
+            select(NoticeRow)
+            .where(NoticeRow.hearing_id == call.path("id"))
+            .order_by(NoticeRow.participant_id, NoticeRow.version)
+        )
+        return [NoticeOut.model_validate(r) for r in rows]
+
+
+@routes.route(
+    "GET",
+    "/notices/{id}/proof",
+    summary="Proof of service: every delivery of the notice, its states, times and hashes",
+    action=Action.READ_HEARINGS,
+    response=ProofOut,
+)
+async def proof(call: Call[None, None]) -> ProofOut:
+    async with call.session() as s:
+        notice = found(await s.get(NoticeRow, call.path("id")), "notice", call.path("id"))
+        deliveries = []
+        for d in await s.scalars(
+            select(DeliveryRow)
+            .where(DeliveryRow.notice_id == notice.id)
+            .order_by(DeliveryRow.queued_at)
+        ):
+            out = DeliveryOut.model_validate(d)
+            events = await s.scalars(
+                select(DeliveryEventRow)
+                .where(DeliveryEventRow.delivery_id == d.id)
+                .order_by(DeliveryEventRow.id)
+            )
+            out.events = [EventOut.model_validate(e) for e in events]
+            deliveries.append(out)
+        return ProofOut(notice=NoticeOut.model_validate(notice), deliveries=deliveries)
+
+
+@routes.route(
+    "POST",
+    "/notices/{id}/acknowledge",
+    summary="Record that the addressee acknowledged receipt",
+    action=Action.EDIT_HEARINGS,
+    response=ProofOut,
+)
+async def acknowledge(call: Call[None, None]) -> ProofOut:
+    async with call.session() as s, s.begin():
+        found(await s.get(NoticeRow, call.path("id")), "notice", call.path("id"))
+        await acknowledge_notice(s, call.path("id"), call.now())
+    return await proof(call)
+
+
+@routes.route(
+    "GET",
+    "/notices/{id}/invite.ics",
+    summary="The notice's calendar invitation",
+    action=Action.READ_HEARINGS,
+    response_type="text/calendar",
+)
+async def ics(call: Call[None, None]) -> web.Response:
+    async with call.session() as s:
+        n = found(await s.get(NoticeRow, call.path("id")), "notice", call.path("id"))
+    return web.Response(text=n.ics, content_type="text/calendar")
+
+
+@routes.route(
+    "GET",
+    "/notices/{id}/notice.pdf",
+    summary="The printable notice with a QR code of the link (service by post)",
+    action=Action.READ_HEARINGS,
+    response_type="application/pdf",
+)
+async def pdf(call: Call[None, None]) -> web.Response:
+    async with call.session() as s:
+        n = found(await s.get(NoticeRow, call.path("id")), "notice", call.path("id"))
+    body = notice_pdf(n.body_text, n.join_url, title=n.subject)
+    return web.Response(body=body, content_type="application/pdf")
+
+
+class ReceiptIn(Strict):
+    message_id: str
+    status: Literal["delivered", "read", "failed"]
+    reason: str = ""
+    at: datetime | None = None
+
+
+@routes.route(
+    "POST",
+    "/deliveries/receipts/{channel}",
+    summary="Delivery receipt callback from the SMS gateway or the document exchange",
+    action=None,
+    response=DeliveryOut,
+    description="Signed by the provider: header `X-Vcourt-Signature: sha256=<hex HMAC-SHA256 of"
+    " the body with the channel key>`.",
+)
+async def receipt(call: Call[None, None]) -> DeliveryOut:
+    channel = call.path("channel")
+    key = channel_key(call.settings, channel)
+    if key is None:
+        raise Problem(404, "Unknown channel", f"no receipts are taken for channel {channel!r}")
+    raw = await call.request.read()
+    given = call.request.headers.get("X-Vcourt-Signature", "")
+    expected = "sha256=" + hmac.new(key, raw, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given, expected):
+        raise Problem(401, "Bad signature", "X-Vcourt-Signature does not match the body")
+    body = ReceiptIn.model_validate(await read_json_body(call.request))
+    async with call.session() as s, s.begin():
+        d = await record_receipt(s, channel, body.message_id, body.status, call.now(), body.reason)
+        if d is None:
+            raise Problem(404, "Unknown message", f"no {channel} delivery has id {body.message_id}")
+        return DeliveryOut.model_validate(d)
