@@ -137,7 +137,7 @@ async def endpoint_states(session: AsyncSession, codes: Sequence[str]) -> dict[s
                 int(caps.get("bandwidth_kbps", 2000)),
             ),
         )
-        for code, enabled, caps in rows
+        for code, enabled, caps in rows.tuples()
     }
 
 
