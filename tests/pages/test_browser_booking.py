@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -113,6 +114,21 @@ def test_the_clerk_books_a_hearing_through_the_form(
     expect(participants).to_contain_text("Lê Thị Hồng")
     expect(page.locator("dl.kv")).to_contain_text("14:00–15:00")
     shot(page, artifacts, "02-booked")
+
+    party_row = participants.locator("tr", has_text="Lê Thị Hồng")
+    expect(party_row).to_contain_text("Chưa gửi")
+    page.get_by_role("button", name="Gửi giấy triệu tập cho mọi người").click()
+    expect(party_row.locator(".notice-state")).to_contain_text("Lần 1")
+    expect(party_row.locator(".notice-state")).to_contain_text("email · hong.lt@example.vn")
+    mail = live_app.mailbox.wait_for("hong.lt@example.vn")
+    assert "Xét xử sơ thẩm vụ lừa đảo" in str(mail.get("Subject")) or mail.is_multipart()
+    # The server records "sent" right after the SMTP server accepts the mail; reload until then.
+    deadline = time.monotonic() + 15
+    while "đã gửi" not in party_row.locator(".notice-state").inner_text():
+        assert time.monotonic() < deadline, "the delivery never showed as sent"
+        page.reload()
+    shot(page, artifacts, "03-notices")
+    assert serious_violations(page) == []
 
 
 def test_a_refused_booking_says_why_next_to_the_field(

@@ -8,8 +8,12 @@ only when that API is present on this server, so the page works before and after
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import ApiRole
 from conference.domain.hearings import HearingKind, Role
@@ -21,6 +25,46 @@ routes = web.RouteTableDef()
 
 BOOK_URL = "/api/v1/hearings"
 CHECK_URL = "/api/v1/bookings/check"
+NOTICES_URL = "/api/v1/hearings/{id}/notices"
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    version: int
+    created_at: datetime
+    deliveries: list[tuple[str, str, str]]  # channel, address, state
+
+
+async def notices_by_participant(session: AsyncSession, hearing_id: str) -> dict[str, NoticeState]:
+    """Each participant's current notice and the state of each delivery (scheduling's tables)."""
+    from conference.store.scheduling import DeliveryRow, NoticeRow
+
+    rows = (
+        await session.scalars(
+            select(NoticeRow).where(
+                NoticeRow.hearing_id == hearing_id, NoticeRow.superseded_at.is_(None)
+            )
+        )
+    ).all()
+    found: dict[str, NoticeState] = {}
+    for notice in rows:
+        deliveries = (
+            await session.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.notice_id == notice.id)
+                .order_by(DeliveryRow.channel)
+            )
+        ).all()
+        current = found.get(notice.participant_id)
+        if current is None or notice.version > current.version:
+            found[notice.participant_id] = NoticeState(
+                notice.version,
+                notice.created_at,
+                [(d.channel, d.address, d.state) for d in deliveries],
+            )
+    return found
+
+
 PARTY_ROLES = [r for r in Role if r is not Role.ENDPOINT]
 
 
@@ -72,11 +116,16 @@ async def hearing_page(request: web.Request) -> web.StreamResponse:
             if hearing.central_endpoint
             else None
         )
+        notices = await notices_by_participant(session, hearing.id)
     return await render(
         request,
         "hearing.html",
         hearing=hearing,
         central=central,
+        notices=notices,
+        notices_url=NOTICES_URL.format(id=hearing.id)
+        if route_exists(request.app, "POST", NOTICES_URL)
+        else "",
         links_api=route_exists(
             request.app, "POST", "/api/v1/hearings/{hearing_id}/participants/{participant_id}/link"
         ),
