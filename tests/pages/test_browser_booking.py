@@ -145,3 +145,44 @@ def test_a_refused_booking_says_why_next_to_the_field(
     expect(page.get_by_label("Số thụ lý")).to_have_attribute("aria-invalid", "true")
     assert "/book" in page.url
     shot(page, artifacts, "01-refused")
+
+
+def test_conflicts_show_as_you_type_and_a_free_slot_fixes_them(
+    clerk_page: Page, live_app: LiveApp, artifacts: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    day = (datetime.now(tz) + timedelta(days=8)).date()
+    taken = datetime(day.year, day.month, day.day, 9, 0, tzinfo=tz)
+    run_in_thread(
+        lambda: asyncio.run(
+            add_hearing(
+                live_app.database_url,
+                court_code="TAND-HN",
+                title="Phiên đã có",
+                starts_at=taken,
+                ends_at=taken + timedelta(hours=2),
+                endpoint="TAND-HN-P3",
+            )
+        )
+    )
+    page = clerk_page
+    page.goto(f"{live_app.url}/book?court=TAND-HN&date={day.isoformat()}")
+    page.get_by_label("Điểm cầu trung tâm (phòng xử án)").select_option("TAND-HN-P3")
+    page.get_by_label("Giờ bắt đầu (giờ Việt Nam)").fill("09:30")
+    page.get_by_label("Tiêu đề").fill("Phiên mới")
+    result = page.locator("#check-result")
+    expect(result).to_contain_text("case_number")  # the check says what is missing
+    page.get_by_label("Số thụ lý").fill(f"210/{day.year}/TLST-HS")
+    expect(result).to_contain_text("Trùng lịch:")
+    expect(result).to_contain_text("TAND-HN-P3")
+    slots = result.locator(".free-slots button")
+    expect(slots.first).to_be_visible()
+    shot(page, artifacts, "01-conflict")
+    assert serious_violations(page) == []
+
+    slots.first.click()
+    expect(result).to_contain_text("Không trùng lịch")
+    assert page.get_by_label("Giờ bắt đầu (giờ Việt Nam)").input_value() != "09:30"
+    shot(page, artifacts, "02-free-slot")
