@@ -176,7 +176,7 @@ def test_conflicts_show_as_you_type_and_a_free_slot_fixes_them(
     expect(result).to_contain_text("case_number")  # the check says what is missing
     page.get_by_label("Số thụ lý").fill(f"210/{day.year}/TLST-HS")
     expect(result).to_contain_text("Trùng lịch:")
-    expect(result).to_contain_text("TAND-HN-P3")
+    expect(result).to_contain_text("Điểm cầu TAND-HN-P3 đã có lịch cho “Phiên đã có”.")
     slots = result.locator(".free-slots button")
     expect(slots.first).to_be_visible()
     shot(page, artifacts, "01-conflict")

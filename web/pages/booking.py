@@ -19,7 +19,7 @@ from conference.domain.access import ApiRole
 from conference.domain.hearings import HearingKind, Role
 from conference.store.tables import CaseRow, EndpointRow, HearingRow, StaffRow
 from web.keys import SESSIONS
-from web.pages.render import render, route_exists, staff_page
+from web.pages.render import gettext_for, render, route_exists, staff_page
 
 routes = web.RouteTableDef()
 
@@ -68,6 +68,20 @@ async def notices_by_participant(session: AsyncSession, hearing_id: str) -> dict
 PARTY_ROLES = [r for r in Role if r is not Role.ENDPOINT]
 
 
+def conflict_texts(request: web.Request) -> dict[str, str]:
+    """The check's conflicts in the reader's language, by code; %(name)s takes its params."""
+    _ = gettext_for(request)
+    return {
+        "person_busy": _("%(name)s is already booked for “%(other)s” at that time."),
+        "endpoint_busy": _("Endpoint %(endpoint)s is already booked for “%(other)s”."),
+        "endpoint_unknown": _("Endpoint %(endpoint)s is not in the registry."),
+        "endpoint_disabled": _(
+            "Endpoint %(endpoint)s is disabled; an administrator must enable it first."
+        ),
+        "in_the_past": _("This time has already passed."),
+    }
+
+
 @routes.get("/book", name="book")
 @staff_page(ApiRole.ADMIN, ApiRole.CLERK)
 async def booking_form(request: web.Request) -> web.StreamResponse:
@@ -98,6 +112,7 @@ async def booking_form(request: web.Request) -> web.StreamResponse:
         endpoints=endpoints,
         judges=judges,
         kinds=list(HearingKind),
+        conflict_texts=conflict_texts(request),
         roles=PARTY_ROLES,
         book_url=BOOK_URL if route_exists(request.app, "POST", BOOK_URL) else "",
         check_url=CHECK_URL if route_exists(request.app, "POST", CHECK_URL) else "",

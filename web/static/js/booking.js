@@ -8,6 +8,7 @@ const checkBox = document.getElementById("check-result");
 const saveBox = document.getElementById("save-result");
 const rows = document.getElementById("participant-rows");
 const rowTemplate = document.getElementById("participant-row");
+const conflictTexts = JSON.parse(document.getElementById("conflict-texts").textContent);
 let pending = null;
 let timer = null;
 
@@ -70,6 +71,19 @@ function showFieldErrors(fields) {
   }
 }
 
+// The conflict in the page's language when we know its code and every parameter it names.
+export function conflictText(conflict) {
+  const template = conflictTexts[conflict.code];
+  if (!template) return conflict.message;
+  const params = conflict.params || {};
+  let missing = false;
+  const text = template.replace(/%\((\w+)\)s/g, (_, name) => {
+    if (!(name in params)) missing = true;
+    return params[name] ?? "";
+  });
+  return missing ? conflict.message : text;
+}
+
 function renderCheck(result) {
   checkBox.replaceChildren();
   const lead = document.createElement("p");
@@ -84,7 +98,7 @@ function renderCheck(result) {
   const list = document.createElement("ul");
   for (const conflict of result.conflicts || []) {
     const item = document.createElement("li");
-    item.textContent = conflict.message;
+    item.textContent = conflictText(conflict);
     list.append(item);
   }
   lead.append(list);
