@@ -26,6 +26,7 @@ routes = web.RouteTableDef()
 BOOK_URL = "/api/v1/hearings"
 CHECK_URL = "/api/v1/bookings/check"
 NOTICES_URL = "/api/v1/hearings/{id}/notices"
+LINK_URL = "/api/v1/hearings/{id}/participants/{pid}/link"  # signalling's link API
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,7 @@ async def hearing_page(request: web.Request) -> web.StreamResponse:
         notices_url=NOTICES_URL.format(id=hearing.id)
         if route_exists(request.app, "POST", NOTICES_URL)
         else "",
-        links_api=route_exists(
-            request.app, "POST", "/api/v1/hearings/{hearing_id}/participants/{participant_id}/link"
-        ),
+        links_api=route_exists(request.app, "POST", LINK_URL),
     )
 
 

@@ -4,6 +4,7 @@ signed-in staff member, the CSRF token, and guards for page handlers."""
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -67,11 +68,16 @@ LANGUAGE = web.RequestKey("language", str)
 
 def route_exists(app: web.Application, method: str, path: str) -> bool:
     """Whether another area's route is installed (pages adapt before and after it lands)."""
+    wanted = _PARAM.sub("{}", path)
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource is not None else {}
-        if route.method == method and (info.get("path") or info.get("formatter")) == path:
+        found = str(info.get("path") or info.get("formatter") or "")
+        if route.method == method and _PARAM.sub("{}", found) == wanted:
             return True
     return False
+
+
+_PARAM = re.compile(r"\{[^}]*\}")
 
 
 def request_language(request: web.Request) -> Language:
