@@ -117,6 +117,7 @@ export function enterWaitingRoom() {
     waitStatus.textContent = detail.message;
   });
   document.getElementById("enter-waiting").disabled = true;
+  window.__vcourtClient = client; // for support staff diagnosing a call from the console
   client.connect();
   return client;
 }
