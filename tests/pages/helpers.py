@@ -52,6 +52,7 @@ async def add_hearing(
     starts_at: datetime,
     ends_at: datetime,
     judge: str | None = None,
+    judge_name: str | None = None,
     endpoint: str | None = None,
     state: str = "scheduled",
 ) -> str:
@@ -78,7 +79,7 @@ async def add_hearing(
                         hearing_id=row.id,
                         position=0,
                         role="presiding_judge",
-                        name=judge,
+                        name=judge_name or judge,
                         staff_username=judge,
                         created_at=now,
                     )

@@ -33,6 +33,31 @@ async function command(message, confirmText) {
   }
 }
 
+// Parties, defendants and witnesses have their identity checked before they are admitted.
+const NEEDS_CHECK = new Set(["party", "defendant", "witness"]);
+
+function identityCheck(id) {
+  const form = document.createElement("form");
+  form.className = "identity-check";
+  const input = document.createElement("input");
+  input.type = "text";
+  input.required = true;
+  input.id = `doc-${id}`;
+  const label = document.createElement("label");
+  label.htmlFor = input.id;
+  label.textContent = t.id_document;
+  const confirm = document.createElement("button");
+  confirm.type = "submit";
+  confirm.className = "button small";
+  confirm.textContent = t.confirm_identity;
+  form.append(label, input, confirm);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    command({ type: "identity_check", participant_id: id, document: input.value.trim(), verified: true });
+  });
+  return form;
+}
+
 function person(entry) {
   const li = document.createElement("li");
   li.dataset.participant = entry.participant_id;
@@ -40,7 +65,7 @@ function person(entry) {
   who.className = "who";
   const name = document.createElement("strong");
   name.textContent = entry.name;
-  const details = [entry.role.replaceAll("_", " "), t[entry.connection] || entry.connection];
+  const details = [t[`role_${entry.role}`] || entry.role, t[entry.connection] || entry.connection];
   if (entry.audio_muted) details.push(t.muted);
   if (entry.identity_checked) details.push(t.checked);
   who.append(name, ` · ${details.join(" · ")}`);
@@ -48,6 +73,9 @@ function person(entry) {
   actions.className = "actions";
   const id = entry.participant_id;
   const self = client.me && client.me.participant_id === id;
+  if (entry.presence === "waiting" && !entry.identity_checked && NEEDS_CHECK.has(entry.role)) {
+    actions.append(identityCheck(id));
+  }
   if (entry.presence === "waiting") {
     actions.append(
       button(t.admit, () => command({ type: "admit", participant_id: id }), "button small primary"),
@@ -94,19 +122,45 @@ function showHearing(hearing) {
   document.getElementById("room-state").textContent = t[`state_${hearing.state}`] || hearing.state;
   root.dataset.state = hearing.state;
   document.getElementById("lock-indicator").hidden = !hearing.locked;
+  enableCommands(hearing);
 }
 
-function addLog(text) {
+function addLog(text, at) {
   const li = document.createElement("li");
-  const time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const time = new Date(at || Date.now()).toLocaleTimeString(document.documentElement.lang, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "Asia/Ho_Chi_Minh",
+  });
   li.textContent = `${time} ${text}`;
   log.prepend(li);
 }
 
 function describe(event) {
   const who = event.participant_id && roster.get(event.participant_id);
-  const name = who ? who.name : "";
-  return [event.type.replaceAll("_", " "), name, event.reason || "", event.to || ""].filter(Boolean).join(" · ");
+  const what = t[`ev_${event.type}`] || event.type.replaceAll("_", " ");
+  const to = event.new ? t[`state_${event.new}`] || event.new : "";
+  return [who ? who.name : "", what, to, event.reason || ""].filter(Boolean).join(" · ");
+}
+
+// Which hearing commands make sense in which state (the server decides; this only avoids
+// offering a button that would be refused).
+const ALLOWED = {
+  open: ["scheduled", "adjourned"],
+  start: ["open"],
+  pause: ["in_session"],
+  resume: ["paused"],
+  lock: ["open", "in_session", "paused"],
+  unlock: ["open", "in_session", "paused"],
+  close: ["open", "in_session", "paused", "adjourned"],
+};
+
+function enableCommands(hearing) {
+  for (const b of document.querySelectorAll("[data-command]")) {
+    const type = b.dataset.command;
+    let ok = (ALLOWED[type] || []).includes(hearing.state);
+    if (type === "lock") ok = ok && !hearing.locked;
+    if (type === "unlock") ok = ok && hearing.locked;
+    b.disabled = !ok;
+  }
 }
 
 function start() {
@@ -132,7 +186,7 @@ function start() {
     for (const id of detail.hidden || []) roster.delete(id);
     showHearing(detail.hearing);
     draw();
-    addLog(describe(detail.event));
+    addLog(describe(detail.event), detail.event.at);
   });
   client.addEventListener("bye", ({ detail }) => addLog(detail.message));
   for (const b of document.querySelectorAll("[data-command]")) {
