@@ -3,15 +3,30 @@ accepting a signed-in staff member. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
-from conference.settings import Settings
+from conference.settings import Settings, load_settings
 from tests.pages.helpers import add_staff, csrf_from
 
 Client = TestClient[Any, Any]
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Small lockout limits, so the lockout tests need few (slow, argon2) attempts."""
+    return load_settings(
+        data_dir=tmp_path / "data",
+        database_url=db_url,
+        secret_key="test-signing-secret",
+        log_format="text",
+        signin_max_failures=3,
+        signin_ip_max_failures=5,
+    )
 
 
 async def open_form(client: Client) -> str:
