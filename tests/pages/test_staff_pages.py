@@ -165,3 +165,33 @@ async def test_the_hearing_room_page_renders_for_its_judge(client: Client, url: 
     strings = json.loads(html.split('id="console-strings">', 1)[1].split("</script>", 1)[0])
     assert strings["admit"] == "Cho vào"
     assert 'src="/static/js/console.js"' in html
+
+
+async def test_the_case_page_lists_parties_and_hearings(client: Client, url: str) -> None:
+    from web.seed.demo_cases import seed_demo_cases
+
+    await seeded(url)
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            await seed_demo_cases(session, datetime.now(UTC))
+        async with session_factory(engine)() as session:
+            from sqlalchemy import select
+
+            from conference.store.tables import CaseRow, HearingRow
+
+            case = await session.scalar(select(CaseRow).where(CaseRow.court_code == "TAND-HN"))
+            assert case is not None
+            hearings = (
+                await session.scalars(select(HearingRow).where(HearingRow.case_id == case.id))
+            ).all()
+    finally:
+        await engine.dispose()
+    await signed_in(client, url, "clerk")
+    html = await (await client.get(f"/cases/{case.id}")).text()
+    assert case.case_number in html
+    for party in case.parties:
+        assert party.name in html
+    for hearing in hearings:
+        assert f'href="/hearings/{hearing.id}"' in html
+    assert (await client.get("/cases/nope")).status == 404
