@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     signin_window_minutes: float = Field(default=15, gt=0)  # failures older than this are forgotten
     signin_lockout_minutes: float = Field(default=15, gt=0)  # how long a lockout lasts
     default_language: Literal["vi", "en"] = "vi"
+    # Reverse proxies (e.g. nginx on 127.0.0.1) whose X-Forwarded-For names the real client,
+    # so sign-in limits count each person's address, not the proxy's.
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

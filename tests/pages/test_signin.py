@@ -188,3 +188,44 @@ async def test_sign_in_does_not_redirect_off_site(client: Client, settings: Sett
         allow_redirects=False,
     )
     assert response.headers["Location"] == "/"
+
+
+async def test_behind_a_trusted_proxy_each_client_address_counts_alone(
+    aiohttp_client: Any, settings: Settings
+) -> None:
+    from web.app import create_app
+
+    behind = settings.model_copy(update={"trusted_proxies": ["127.0.0.1"]})
+    client = await aiohttp_client(create_app(behind))
+    await add_staff(settings.effective_database_url, "thu.le", PASSWORD)
+    token = await open_form(client)
+    attacker = {"X-Forwarded-For": "203.0.113.9"}
+    for i in range(settings.signin_ip_max_failures):
+        await client.post(
+            "/signin",
+            data={"username": f"guess{i}", "password": "x", "csrf_token": token},
+            headers=attacker,
+        )
+    locked = await client.post(
+        "/signin",
+        data={"username": "thu.le", "password": PASSWORD, "csrf_token": token},
+        headers=attacker,
+        allow_redirects=False,
+    )
+    assert locked.status == 429
+    # A forged first hop does not escape: the proxy appends the real address last.
+    spoofed = {"X-Forwarded-For": "198.51.100.1, 203.0.113.9"}
+    again = await client.post(
+        "/signin",
+        data={"username": "thu.le", "password": PASSWORD, "csrf_token": token},
+        headers=spoofed,
+        allow_redirects=False,
+    )
+    assert again.status == 429
+    someone_else = await client.post(
+        "/signin",
+        data={"username": "thu.le", "password": PASSWORD, "csrf_token": token},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+        allow_redirects=False,
+    )
+    assert someone_else.status == 303

@@ -76,7 +76,15 @@ def _digest(session_id: str) -> str:
 
 
 def client_address(request: web.Request) -> str:
-    return (request.remote or "unknown")[:64]
+    """The client's address; behind a trusted proxy, the last hop it added to X-Forwarded-For
+    (earlier entries are whatever the client claimed, so they are not trusted)."""
+    remote = request.remote or "unknown"
+    if remote in request.app[SETTINGS].trusted_proxies:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [h for h in hops if h]
+        if hops:
+            return hops[-1][:64]
+    return remote[:64]
 
 
 def policies(settings: Settings) -> tuple[LockoutPolicy, LockoutPolicy]:
