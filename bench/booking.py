@@ -168,18 +168,19 @@ async def measure(url: str, checks: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="sqlite+aiosqlite:///var/bench-booking.db")
     parser.add_argument("--checks", type=int, default=200)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     upgrade(args.db)
     t0 = time.perf_counter()
     endpoints, hearings = asyncio.run(seed(args.db))
     took = time.perf_counter() - t0
     print(f"{hearings} hearings on {endpoints} courtroom endpoints (seeded in {took:.0f} s)")
     print(asyncio.run(measure(args.db, args.checks)))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     channel_timeout_s: float = Field(default=10.0, gt=0)
     case_pull_url: str | None = None
     case_pull_key: SecretStr | None = None
+    case_pull_interval_min: int = Field(default=0, ge=0)  # 0: pull only on demand
     record_webhook_url: str | None = None
     record_webhook_secret: SecretStr | None = None
 

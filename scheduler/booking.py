@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.booking import (
@@ -27,6 +27,7 @@ from conference.domain.booking import (
     booking_from_plan,
     find_conflicts,
     free_slots,
+    normalise_name,
 )
 from conference.domain.calendar import CourtCalendar, parse_hours
 from conference.domain.courts import Capabilities
@@ -63,11 +64,41 @@ def booking_from_row(row: HearingRow) -> Booking:
     )
 
 
-def _sharing(proposed: Booking) -> ColumnElement[bool]:
-    """Hearings that share an endpoint or a person with `proposed` (time is filtered apart)."""
+def _in_window(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    return [
+        HearingRow.starts_at >= start - MAX_DURATION,
+        HearingRow.starts_at < end,
+        HearingRow.ends_at > start,
+        HearingRow.state.notin_(INACTIVE),
+    ]
+
+
+async def _named_in_window(
+    session: AsyncSession, proposed: Booking, start: datetime, end: datetime
+) -> list[str]:
+    """Hearings in the window where a lawyer or interpreter of `proposed` (no account: known
+    by name) also sits. Names are compared normalised (case, spacing, Unicode form) in Python:
+    SQLite's lower() leaves Vietnamese capitals such as Đ alone."""
+    wanted = {normalise_name(s.name) for s in proposed.seats if s.person.kind != "staff"}
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(ParticipantRow.hearing_id, ParticipantRow.name)
+        .join(HearingRow, HearingRow.id == ParticipantRow.hearing_id)
+        .where(
+            *_in_window(start, end),
+            ParticipantRow.staff_username.is_(None),
+            ParticipantRow.role.in_([r.value for r in BUSY_ROLES]),
+        )
+    )
+    return sorted({hid for hid, name in rows if normalise_name(name) in wanted})
+
+
+def _sharing(proposed: Booking, named: Sequence[str]) -> ColumnElement[bool]:
+    """Hearings that share an endpoint or a person with `proposed` (time is filtered apart);
+    `named`: the hearings found by `_named_in_window`."""
     eps = sorted(proposed.endpoints)
     staff = sorted(p.key for p in proposed.people if p.kind == "staff")
-    names = sorted({s.name.lower() for s in proposed.seats if s.person.kind != "staff"})
     clauses: list[ColumnElement[bool]] = []
     if eps:
         clauses.append(HearingRow.central_endpoint.in_(eps))
@@ -89,17 +120,8 @@ def _sharing(proposed: Booking) -> ColumnElement[bool]:
                 select(ParticipantRow.hearing_id).where(ParticipantRow.staff_username.in_(staff))
             )
         )
-    if names:
-        # Lawyers and interpreters have no account: match by name (lower-cased in SQL; the
-        # pure rules then compare the normalised name and the interpreter's language).
-        clauses.append(
-            HearingRow.id.in_(
-                select(ParticipantRow.hearing_id).where(
-                    ParticipantRow.role.in_([r.value for r in BUSY_ROLES]),
-                    func.lower(ParticipantRow.name).in_(names),
-                )
-            )
-        )
+    if named:
+        clauses.append(HearingRow.id.in_(list(named)))
     return or_(*clauses) if clauses else false()
 
 
@@ -107,13 +129,9 @@ async def bookings_between(
     session: AsyncSession, proposed: Booking, start: datetime, end: datetime
 ) -> list[Booking]:
     """Active bookings overlapping [start, end) that share a person or an endpoint."""
+    named = await _named_in_window(session, proposed, start, end)
     stmt = select(HearingRow).where(
-        HearingRow.starts_at >= start - MAX_DURATION,
-        HearingRow.starts_at < end,
-        HearingRow.ends_at > start,
-        HearingRow.state.notin_(INACTIVE),
-        HearingRow.id != proposed.id,
-        _sharing(proposed),
+        *_in_window(start, end), HearingRow.id != proposed.id, _sharing(proposed, named)
     )
     rows = (await session.scalars(stmt)).unique().all()
     return [booking_from_row(r) for r in rows]
@@ -122,23 +140,20 @@ async def bookings_between(
 async def endpoint_states(session: AsyncSession, codes: Sequence[str]) -> dict[str, EndpointState]:
     if not codes:
         return {}
-    rows = await session.execute(
-        select(EndpointRow.code, EndpointRow.enabled, EndpointRow.capabilities).where(
-            EndpointRow.code.in_(list(codes))
-        )
-    )
-    return {
-        code: EndpointState(
-            code,
-            enabled,
+    rows = await session.scalars(select(EndpointRow).where(EndpointRow.code.in_(list(codes))))
+    states = {}
+    for row in rows:
+        caps = row.capabilities
+        states[row.code] = EndpointState(
+            row.code,
+            row.enabled,
             Capabilities(
                 caps.get("max_resolution", "720p"),
                 tuple(caps.get("codecs", ("VP8", "H264"))),
                 int(caps.get("bandwidth_kbps", 2000)),
             ),
         )
-        for code, enabled, caps in rows.tuples()
-    }
+    return states
 
 
 @dataclass(frozen=True)

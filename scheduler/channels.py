@@ -92,6 +92,8 @@ class EmailChannel(Channel):
             raise ChannelError(
                 f"the mail server refused {message.address}", retryable=False
             ) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise ChannelError(f"the mail server answered {exc.code} {exc.message}") from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise ChannelError(f"SMTP: {exc}") from exc
         return msgid

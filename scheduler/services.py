@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.store.scheduling import NoticeRow, PlannedJobRow
 from scheduler.channels import Channel, configured_channels
 from scheduler.jobs import JobContext
+from scheduler.records import RecordHook
 from scheduler.runner import JobRunner, Periodic
 
 
@@ -22,6 +23,8 @@ class SchedulingServices:
     runner: JobRunner | None = None
     channels: list[Channel] = field(default_factory=list)
     extra_periodic: list[Periodic] = field(default_factory=list)
+    # Extend or replace the hearing record sent to the case system (scheduler/records.py).
+    record_hooks: list[RecordHook] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.channels:
@@ -66,15 +69,26 @@ async def purge(ctx: JobContext) -> int:
 
 
 def periodic_jobs(services: SchedulingServices) -> list[Periodic]:
+    from scheduler.case_pull import pull_job
     from scheduler.delivery import deliver_due
+    from scheduler.records import enqueue_closed_records, push_due_records
 
-    every = services.ctx.settings.scheduler_sync_interval_s
+    settings = services.ctx.settings
+    every = settings.scheduler_sync_interval_s
 
     async def deliveries(ctx: JobContext) -> int:
         return await deliver_due(ctx, services.channels)
 
-    return [
+    async def records(ctx: JobContext) -> int:
+        await enqueue_closed_records(ctx, services.record_hooks)
+        return await push_due_records(ctx)
+
+    jobs = [
         Periodic("deliveries", max(every, 1.0), deliveries),
         Periodic("purge", 24 * 3600, purge),
-        *services.extra_periodic,
     ]
+    if settings.record_webhook_url:
+        jobs.append(Periodic("records", max(every, 1.0), records))
+    if settings.case_pull_url and settings.case_pull_interval_min:
+        jobs.append(Periodic("case_pull", settings.case_pull_interval_min * 60.0, pull_job))
+    return [*jobs, *services.extra_periodic]

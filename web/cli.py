@@ -32,8 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("action", choices=["create"])
     token.add_argument("--role", required=True, choices=[r.value for r in ApiRole])
     token.add_argument("--name", default="cli")
-    sched = sub.add_parser("scheduler", help="the job runner (reminders, rooms, deliveries)")
-    sched.add_argument("action", choices=["run"])
+    sched = sub.add_parser(
+        "scheduler", help="the job runner (reminders, rooms, deliveries); pull cases now"
+    )
+    sched.add_argument("action", choices=["run", "pull-cases"])
     for extend in EXTRA_COMMANDS:
         extend(sub)
 
@@ -154,7 +156,10 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
 def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from scheduler.cli import main as run_scheduler
+    from scheduler.cli import pull_cases_main
 
+    if args.action == "pull-cases":
+        return pull_cases_main(settings)
     return run_scheduler(settings)
 
 

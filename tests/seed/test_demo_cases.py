@@ -90,3 +90,32 @@ async def test_registry_only_adds_no_cases(settings: Settings) -> None:
     report = await seed_all(settings, registry_only=True, now=NOW)
     assert "demo:" not in report
     assert (await counts(settings))[:3] == (0, 0, 0)
+
+
+async def test_a_demo_started_on_a_day_off_books_the_next_working_day(
+    settings: Settings, client: Client, admin: Headers
+) -> None:
+    # 09:00 court time on Friday 5 February 2027: Tết eve; Tết runs to Wednesday the 10th.
+    report = await seed_all(settings, now=datetime(2027, 2, 5, 2, 0, tzinfo=UTC))
+    assert "5 hearings for 2027-02-11 added" in report
+    listed = await ok(await client.get("/api/v1/hearings?day=2027-02-11", headers=admin))
+    assert listed["total"] == 5
+    # The demo hearings obey the booking rules: the same judge cannot be booked over them.
+    criminal = next(h for h in listed["items"] if h["starts_at"].endswith("08:30:00+07:00"))
+    assert criminal["case"]["case_number"] == "210/2027/TLST-HS"
+    resp = await client.post(
+        "/api/v1/hearings",
+        json=hearing_body(
+            case_number="210/2027/TLST-HS",
+            starts_at="2027-02-11T09:00:00",
+            central_endpoint="TAND-HN-P2",
+            component_endpoints=[],
+            participants=[
+                {"role": "presiding_judge", "staff_username": "hung.tq"},
+                {"role": "clerk", "staff_username": "ha.vt"},
+            ],
+        ),
+        headers=admin,
+    )
+    assert resp.status == 409
+    assert "judge Trần Quốc Hùng is already booked" in (await resp.json())["detail"]

@@ -8,9 +8,11 @@ from aiohttp import web
 
 from conference.domain.access import ApiRole
 from conference.domain.cases import STATE_SECRET_REASON
+from conference.settings import Settings
 from tests.fixtures.app import MakeToken
 from tests.web.helpers import Client, Headers, add_case, add_registry, book, hearing_body, ok
 from web.api.hooks import HEARING_HOOKS, HearingChange, HearingChanged
+from web.app import create_app
 
 
 async def ready(client: Client, admin: Headers) -> None:
@@ -46,11 +48,17 @@ async def test_a_hearing_is_booked_in_court_time(client: Client, admin: Headers)
     assert read == hearing
 
     # An instant with another offset is the same instant, shown in court time.
-    utc = await book(client, admin, starts_at="2030-03-16T01:30:00Z", title="Phiên 2")
-    assert utc["starts_at"] == "2030-03-16T08:30:00+07:00"
+    utc = await book(client, admin, starts_at="2030-03-18T01:30:00Z", title="Phiên 2")
+    assert utc["starts_at"] == "2030-03-18T08:30:00+07:00"
 
 
-async def test_the_days_list_filters(client: Client, admin: Headers) -> None:
+async def test_the_days_list_filters(
+    settings: Settings, aiohttp_client: Any, admin: Headers
+) -> None:
+    # A court that sits round the clock (the calendar is configuration), so that bookings
+    # near midnight can show which day they belong to.
+    always = settings.model_copy(update={"court_hours": "mon-sun 00:00-23:59"})
+    client = await aiohttp_client(create_app(always))
     await ready(client, admin)
     await add_case(client, admin, case_number="7/2026/TLST-DS", title="Vay tài sản", judges=[])
     first = await book(client, admin, starts_at="2030-03-15T08:00:00+07:00")
@@ -60,6 +68,7 @@ async def test_the_days_list_filters(client: Client, admin: Headers) -> None:
         admin,
         case_number="7/2026/TLST-DS",
         starts_at="2030-03-15T16:30:00Z",
+        duration_minutes=25,
         central_endpoint="TAND-HN-P2",
         component_endpoints=[],
         participants=[
@@ -181,12 +190,12 @@ async def test_change_move_and_cancel(client: Client, admin: Headers) -> None:
     url = f"/api/v1/hearings/{hearing['id']}"
     moved = await ok(
         await client.patch(
-            url, json={"starts_at": "2030-03-16T14:00:00", "version": 1}, headers=admin
+            url, json={"starts_at": "2030-03-18T14:00:00", "version": 1}, headers=admin
         )
     )
     assert (moved["starts_at"], moved["ends_at"], moved["version"]) == (
-        "2030-03-16T14:00:00+07:00",
-        "2030-03-16T16:00:00+07:00",
+        "2030-03-18T14:00:00+07:00",
+        "2030-03-18T16:00:00+07:00",
         2,
     )
     resp = await client.patch(url, json={"title": "Cũ", "version": 1}, headers=admin)

@@ -11,11 +11,14 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, RootModel
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.errors import DomainError
 from conference.store import cases_repo
@@ -139,7 +142,15 @@ async def import_cases(call: Call[None, ImportRows | None]) -> ImportReport:
         rows = rows_from_csv(await call.request.read())
     else:
         rows = call.body.root
-    reports = [await _import_one(call, n, data) for n, data in enumerate(rows, start=1)]
+    return await import_rows(call.session, call.now(), rows)
+
+
+async def import_rows(
+    sessions: Callable[[], AsyncSession], now: datetime, rows: list[Any]
+) -> ImportReport:
+    """Check and upsert each row in its own transaction; the report says what became of each.
+    Used by the import API and by scheduling's pull from the case management system."""
+    reports = [await import_row(sessions, now, n, data) for n, data in enumerate(rows, start=1)]
     counts = {s: sum(1 for r in reports if r.status is s) for s in ImportStatus}
     return ImportReport(
         rows=reports,
@@ -151,25 +162,27 @@ async def import_cases(call: Call[None, ImportRows | None]) -> ImportReport:
     )
 
 
-async def _import_one(call: Call[Any, Any], n: int, data: Any) -> ImportRowReport:
+async def import_row(
+    sessions: Callable[[], AsyncSession], now: datetime, n: int, data: Any
+) -> ImportRowReport:
     number = data.get("case_number") if isinstance(data, dict) else None
     number = number if isinstance(number, str) else None
     if isinstance(data, dict) and "_csv" in data:
         return _error(n, number, [FieldError(field="row", message=data["_csv"])])
     try:
         body = parse_case_in(data)
-        async with call.session() as s, s.begin():
+        async with sessions() as s, s.begin():
             case = await check_case(s, body)
             number = str(case.case_number)
             row = await cases_repo.get_case_by_number(s, number)
             if row is None:
-                row = cases_repo.write_case(s, None, case, call.now())
+                row = cases_repo.write_case(s, None, case, now)
                 status = ImportStatus.CREATED
             elif cases_repo.case_fields(case) == cases_repo.row_fields(row):
                 status = ImportStatus.UNCHANGED
             else:
                 await check_update(s, row, case)
-                cases_repo.write_case(s, row, case, call.now())
+                cases_repo.write_case(s, row, case, now)
                 status = ImportStatus.UPDATED
             await s.flush()
             case_id = row.id

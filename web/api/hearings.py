@@ -1,7 +1,8 @@
 """Hearings and meetings: book, read, update, cancel, list; their participants.
 
-Every change to a booking passes `validate_booking` (conference/store/bookings.py) and, once
-committed, is announced to the hooks in web/api/hooks.py (scheduling's jobs)."""
+Every change to a booking passes `validate_booking` (conference/store/bookings.py), then the
+scheduling conflict check (`refuse_conflicts`: people, endpoints, court hours, holidays), and,
+once committed, is announced to the hooks in web/api/hooks.py (scheduling's jobs)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from conference.domain.hearings import (
 from conference.store import hearings_repo
 from conference.store.bookings import validate_booking
 from conference.store.tables import HearingRow, ParticipantRow
+from scheduler.hooks import refuse_conflicts
 from web.api.common import Page, found
 from web.api.hearing_models import (
     CancelIn,
@@ -68,6 +70,7 @@ async def create_hearing(call: Call[None, HearingIn]) -> HearingOut:
         plan = await plan_from_input(s, call.body)
         ensure_future(plan.starts_at, now)
         booking = await validate_booking(s, plan, hearing_id=None, court_code=call.body.court_code)
+        await refuse_conflicts(s, plan, settings=call.settings, now=now, hearing_id=None)
         row = hearings_repo.insert_hearing(
             s,
             plan,
@@ -142,6 +145,12 @@ async def update_hearing(call: Call[None, HearingPatch]) -> HearingOut:
         if body.starts_at is not None:
             ensure_future(plan.starts_at, now)
         booking = await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
+        # Only a change of time is checked against the clock (an adjourned hearing may have
+        # begun); people, endpoints and court hours are checked on every change.
+        moving = body.starts_at is not None or body.duration_minutes is not None
+        await refuse_conflicts(
+            s, plan, settings=call.settings, now=now if moving else None, hearing_id=row.id
+        )
         row.title = plan.title
         row.starts_at, row.ends_at = to_utc(plan.starts_at), to_utc(plan.ends_at)
         row.central_endpoint = plan.central_endpoint
@@ -209,6 +218,7 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
         new = hearings_repo.participant_row(person, _next_position(row), now)
         plan = plan_of(row, [*row.participants, new])
         await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
+        await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
         row.participants.append(new)
         _bump(row, now)
         await s.flush()
@@ -239,7 +249,9 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
         (person,) = await named(s, [merged])
         changed = hearings_repo.participant_row(person, target.position, now)
         others = [changed if p is target else p for p in row.participants]
-        await validate_booking(s, plan_of(row, others), hearing_id=row.id, court_code=_court(row))
+        plan = plan_of(row, others)
+        await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
+        await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
         for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
             setattr(target, field, getattr(changed, field))
         target.language, target.interprets_for = changed.language, changed.interprets_for

@@ -24,7 +24,7 @@ async def seed_all(
             report = [str(await seed_registry(session))]
         if not registry_only:
             async with session_factory(engine)() as session:
-                report.append(await seed_demo_cases(session, now or system_clock()))
+                report.append(await seed_demo_cases(session, now or system_clock(), settings))
             async with session_factory(engine)() as session, session.begin():
                 changed = await seed_demo_accounts(session)
                 report.append(f"staff sign-in: {changed} demo passwords set")

@@ -2,23 +2,30 @@
 
 Idempotent by natural keys: staff by username, cases by case number, hearings by title and
 start. Nothing that exists is changed. Hearings are booked for "today" in court time, relative
-to `now`, so a demo started on another day gets that day's list; bookings pass the same
-`validate_booking` as the API, so the demo data obeys the rules it demonstrates.
+to `now`, when today is a working day in the configured court calendar, else for the next
+working day (the seed may run on a weekend or during Tết). Bookings pass the same
+`validate_booking` and conflict check as the API (court hours, holidays, double bookings), so
+the demo data obeys the rules it demonstrates; only the clock is not checked, so that a demo
+started at 16:00 still shows the morning's hearings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.domain.calendar import CourtCalendar
 from conference.domain.cases import Case, CaseNumber, CaseParty, Confidentiality, PartyRole
 from conference.domain.clock import COURT_TZ, to_court_time
 from conference.domain.hearings import HearingKind, HearingPlan, Participant, Role
+from conference.settings import Settings
 from conference.store import cases_repo, hearings_repo
 from conference.store.bookings import validate_booking
 from conference.store.tables import StaffRow
+from scheduler.booking import calendar_from_settings
+from scheduler.hooks import refuse_conflicts
 
 # username, full name, role, court
 STAFF: tuple[tuple[str, str, str, str], ...] = (
@@ -236,10 +243,20 @@ DEMO_HEARINGS: tuple[DemoHearing, ...] = (
 )
 
 
-async def seed_demo_cases(session: AsyncSession, now: datetime) -> str:
-    """Add the demo staff, cases and today's hearings that are not there yet."""
+def demo_day(now: datetime, calendar: CourtCalendar) -> date:
+    """Today in court time if the court sits today, else the next day it sits."""
+    day = to_court_time(now).date()
+    for _ in range(60):
+        if calendar.day_off_reason(day) is None:
+            return day
+        day += timedelta(days=1)
+    raise ValueError("the court calendar has no working day in the next 60 days")
+
+
+async def seed_demo_cases(session: AsyncSession, now: datetime, settings: Settings) -> str:
+    """Add the demo staff, cases and the day's hearings that are not there yet."""
     year = to_court_time(now).year
-    today = to_court_time(now).date()
+    today = demo_day(now, calendar_from_settings(settings))
 
     known = await cases_repo.staff_by_username(session, [s[0] for s in STAFF])
     new_staff = [
@@ -281,6 +298,7 @@ async def seed_demo_cases(session: AsyncSession, now: datetime) -> str:
             participants=demo.participants,
         )
         booking = await validate_booking(session, plan, hearing_id=None)
+        await refuse_conflicts(session, plan, settings=settings, now=None, hearing_id=None)
         hearings_repo.insert_hearing(
             session, plan, case_id=case_id, court_code=booking.court_code, now=now
         )
