@@ -167,14 +167,16 @@ async def test_the_hearing_room_page_renders_for_its_judge(client: Client, url: 
     assert 'src="/static/js/console.js"' in html
 
 
-async def test_the_case_page_lists_parties_and_hearings(client: Client, url: str) -> None:
+async def test_the_case_page_lists_parties_and_hearings(
+    client: Client, url: str, settings: Settings
+) -> None:
     from web.seed.demo_cases import seed_demo_cases
 
     await seeded(url)
     engine = create_engine(url)
     try:
         async with session_factory(engine)() as session:
-            await seed_demo_cases(session, datetime.now(UTC))
+            await seed_demo_cases(session, datetime.now(UTC), settings)
         async with session_factory(engine)() as session:
             from sqlalchemy import select
 
