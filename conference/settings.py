@@ -41,6 +41,19 @@ class Settings(BaseSettings):
     node_name: str = Field(default_factory=lambda: os.uname().nodename)
 
     # --- signalling (live hearings) ---
+    # WebSocket ping interval; a connection with no pong within half of it is dead.
+    signaling_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
+    # How long a dropped participant keeps their place (admitted stays admitted).
+    signaling_reconnect_grace_seconds: float = Field(default=60.0, ge=0, le=3600)
+    signaling_max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    signaling_pin_max_attempts: int = Field(default=5, ge=1, le=100)
+    signaling_pin_lockout_seconds: int = Field(default=300, ge=1)
+    # Join links stay valid until the hearing's planned end plus this many hours.
+    signaling_link_valid_hours: int = Field(default=24, ge=1, le=24 * 60)
+    # A busy room's events are pushed at most once per this window (one frame per connection).
+    signaling_fan_out_window_seconds: float = Field(default=0.05, ge=0, le=2)
+    # Redis keys for live room state expire after this long without a change.
+    signaling_room_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
     # --- scheduling and notices ---
     court_hours: str = "mon-fri 07:30-11:30,13:30-17:00"  # court time; see docs/booking.md

@@ -189,6 +189,15 @@ def _register_areas() -> None:
 
 _register_areas()
 
+def _signaling_commands() -> None:
+    from signaling import cli as signaling_cli
+
+    EXTRA_COMMANDS.append(signaling_cli.add_parser)
+    COMMANDS["record"] = signaling_cli.run
+
+
+_signaling_commands()
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,155 @@
+"""Who is joining: a participant with their link token (and PIN), or court staff with their
+own credentials (API bearer token, or a cookie session the pages add to AUTHENTICATORS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiohttp import web
+from sqlalchemy import select
+
+from conference.domain.hearings import COURT_STAFF_ROLES, Role
+from conference.domain.links import LinkRefused, check_current, verify_join_token
+from conference.settings import Settings
+from conference.store.records import ParticipantLinkRow
+from conference.store.tables import ApiTokenRow, ParticipantRow
+from signaling.links import check_pin
+from signaling.protocol import FrameError, Join
+from web.auth import AUTHENTICATORS, Principal, hash_token
+from web.keys import SESSIONS
+from web.problems import Problem
+
+
+@dataclass(frozen=True)
+class Identity:
+    hearing_id: str
+    participant_id: str
+    role: Role
+    name: str
+
+
+def _refused(exc: LinkRefused, msg: Join) -> FrameError:
+    return FrameError(f"link_{exc.reason}", exc.message, msg.id, msg.type, "token")
+
+
+async def identify(
+    request: web.Request, msg: Join, settings: Settings, now: datetime
+) -> tuple[Identity | None, FrameError | None]:
+    """The joining identity, or the refusal. A refusal of a genuine link for a known
+    participant is returned with that identity too, so the caller can record it."""
+    if msg.token:
+        return await _by_link(request, msg, settings, now)
+    return await _as_staff(request, msg), None
+
+
+async def _by_link(
+    request: web.Request, msg: Join, settings: Settings, now: datetime
+) -> tuple[Identity | None, FrameError | None]:
+    assert msg.token is not None
+    try:
+        claims = verify_join_token(msg.token, settings.signing_secret(), now)
+    except LinkRefused as exc:
+        raise _refused(exc, msg) from None
+    async with request.app[SESSIONS]() as session, session.begin():
+        found = (
+            await session.execute(
+                select(ParticipantRow, ParticipantLinkRow)
+                .outerjoin(
+                    ParticipantLinkRow, ParticipantLinkRow.participant_id == ParticipantRow.id
+                )
+                .where(ParticipantRow.id == claims.participant_id)
+            )
+        ).first()  # one round trip: the participant and their link state
+        participant, state = (found[0], found[1]) if found else (None, None)
+        if participant is None or participant.hearing_id != claims.hearing_id:
+            raise FrameError(
+                "link_wrong_hearing",
+                "this link is for a participant who is no longer part of the hearing",
+                msg.id,
+                msg.type,
+                "token",
+            )
+        identity = Identity(
+            participant.hearing_id, participant.id, Role(participant.role), participant.name
+        )
+        version = state.link_version if state else 1
+        revoked = state is not None and state.link_revoked_at is not None
+        try:
+            check_current(claims, version, revoked)
+            check_pin(state, msg.pin, settings, now)
+        except LinkRefused as exc:
+            return identity, _refused(exc, msg)  # the PIN counter is committed on exit
+    return identity, None
+
+
+async def _as_staff(request: web.Request, msg: Join) -> Identity:
+    principal = await _principal(request, msg)
+    if principal is None:
+        raise FrameError(
+            "unauthenticated",
+            "join with the token from your join link, or as court staff with your own"
+            " credentials (bearer token or signed-in session) and the hearing_id",
+            msg.id,
+            msg.type,
+        )
+    if not msg.hearing_id:
+        raise FrameError(
+            "invalid_message",
+            "staff name the hearing: give hearing_id",
+            msg.id,
+            msg.type,
+            "hearing_id",
+        )
+    if not principal.staff_username:
+        raise FrameError(
+            "not_a_participant",
+            "this credential belongs to no staff member; staff join with their own account",
+            msg.id,
+            msg.type,
+        )
+    async with request.app[SESSIONS]() as session:
+        participant = await session.scalar(
+            select(ParticipantRow).where(
+                ParticipantRow.hearing_id == msg.hearing_id,
+                ParticipantRow.staff_username == principal.staff_username,
+            )
+        )
+    if participant is None or Role(participant.role) not in COURT_STAFF_ROLES:
+        raise FrameError(
+            "not_a_participant",
+            f"{principal.staff_username} is not court staff of hearing {msg.hearing_id}",
+            msg.id,
+            msg.type,
+            "hearing_id",
+        )
+    return Identity(
+        participant.hearing_id, participant.id, Role(participant.role), participant.name
+    )
+
+
+async def _principal(request: web.Request, msg: Join) -> Principal | None:
+    if msg.bearer:
+        async with request.app[SESSIONS]() as session:
+            row = await session.scalar(
+                select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(msg.bearer))
+            )
+        if row is None or row.revoked_at is not None:
+            raise FrameError(
+                "unauthenticated",
+                "the bearer token is unknown or revoked",
+                msg.id,
+                msg.type,
+                "bearer",
+            )
+        from conference.domain.access import ApiRole
+
+        return Principal(ApiRole(row.role), row.name, row.id, row.staff_username)
+    for authenticator in request.app[AUTHENTICATORS]:
+        try:
+            found = await authenticator(request)
+        except Problem as exc:
+            raise FrameError("unauthenticated", exc.detail, msg.id, msg.type) from None
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,119 @@
+"""The Redis bus: pub/sub for events, keys (with expiry) for room state and presence, and a
+per-hearing lock (SET NX with a token, released by a compare-and-delete script)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+
+from signaling.bus import MAX_BATCH, Bus, Handler, deliver
+
+log = logging.getLogger(__name__)
+
+PREFIX = "vcourt:"
+_CLEAR_IF_OWNER = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+class RedisBus(Bus):
+    def __init__(self, url: str, lock_timeout: float = 10.0) -> None:
+        super().__init__()
+        self.redis: Redis = Redis.from_url(url, decode_responses=True)
+        self.pubsub: PubSub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.handlers: dict[str, Handler] = {}
+        self.lock_timeout = lock_timeout
+        self.task: asyncio.Task[None] | None = None
+        self._clear = self.redis.register_script(_CLEAR_IF_OWNER)
+
+    async def start(self) -> None:
+        await self.redis.ping()
+
+    async def close(self) -> None:
+        if self.task:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        await self.pubsub.aclose()
+        await self.redis.aclose()
+
+    @contextlib.asynccontextmanager
+    async def lock(self, hearing_id: str) -> AsyncIterator[None]:
+        lock = self.redis.lock(
+            f"{PREFIX}lock:{hearing_id}",
+            timeout=self.lock_timeout,
+            sleep=0.002,
+            blocking_timeout=self.lock_timeout * 2,
+        )
+        async with lock:
+            yield
+
+    async def load_room(self, hearing_id: str) -> tuple[int, str] | None:
+        version, data = await self.redis.mget(
+            f"{PREFIX}room:{hearing_id}:v", f"{PREFIX}room:{hearing_id}"
+        )
+        if version is None or data is None:
+            return None
+        return int(version), str(data)
+
+    async def room_version(self, hearing_id: str) -> int | None:
+        version = await self.redis.get(f"{PREFIX}room:{hearing_id}:v")
+        return None if version is None else int(version)
+
+    async def save_room(self, hearing_id: str, version: int, data: str, ttl: int) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(f"{PREFIX}room:{hearing_id}", data, ex=ttl)
+            pipe.set(f"{PREFIX}room:{hearing_id}:v", version, ex=ttl)
+            await pipe.execute()
+
+    async def publish(self, hearing_id: str, message: dict[str, Any]) -> None:
+        await self.redis.publish(f"{PREFIX}hearing:{hearing_id}", orjson.dumps(message))
+
+    async def subscribe(self, hearing_id: str, handler: Handler) -> None:
+        self.handlers[hearing_id] = handler
+        await self.pubsub.subscribe(f"{PREFIX}hearing:{hearing_id}")
+        if self.task is None:
+            self.task = asyncio.create_task(self._listen(), name="redis-bus-listen")
+
+    async def unsubscribe(self, hearing_id: str) -> None:
+        self.handlers.pop(hearing_id, None)
+        await self.pubsub.unsubscribe(f"{PREFIX}hearing:{hearing_id}")
+
+    async def set_presence(self, hearing_id: str, participant_id: str, conn: str, ttl: int) -> None:
+        await self.redis.set(f"{PREFIX}presence:{hearing_id}:{participant_id}", conn, ex=ttl)
+
+    async def presence(self, hearing_id: str, participant_id: str) -> str | None:
+        value = await self.redis.get(f"{PREFIX}presence:{hearing_id}:{participant_id}")
+        return None if value is None else str(value)
+
+    async def clear_presence(self, hearing_id: str, participant_id: str, conn: str) -> bool:
+        key = f"{PREFIX}presence:{hearing_id}:{participant_id}"
+        return bool(await self._clear(keys=[key], args=[conn]))
+
+    async def _listen(self) -> None:
+        prefix = f"{PREFIX}hearing:"
+        while True:
+            try:
+                batch: list[tuple[str, dict[str, Any]]] = []
+                message = await self.pubsub.get_message(timeout=1.0)
+                while message is not None and len(batch) < MAX_BATCH:
+                    if message.get("type") == "message":
+                        hearing_id = str(message["channel"])[len(prefix) :]
+                        batch.append((hearing_id, orjson.loads(message["data"])))
+                    message = await self.pubsub.get_message(timeout=0.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("redis bus: lost the subscription; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            if batch:
+                await deliver(self.handlers, batch)
