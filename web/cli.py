@@ -189,6 +189,7 @@ def _register_areas() -> None:
 
 _register_areas()
 
+
 def _signaling_commands() -> None:
     from signaling import cli as signaling_cli
 

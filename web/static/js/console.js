@@ -1,5 +1,5 @@
 // The judge's console: waiting room, people in the hearing, commands, and the live event log.
-import { RoomClient } from "./room-client.js";
+import { SignalingClient } from "./signaling.js";
 
 const root = document.getElementById("console");
 const t = JSON.parse(document.getElementById("console-strings").textContent);
@@ -26,7 +26,8 @@ async function command(message, confirmText) {
   if (confirmText && !window.confirm(confirmText)) return;
   errorBox.hidden = true;
   try {
-    await client.request(message);
+    const { type, ...fields } = message;
+    await client.request(type, fields);
   } catch (error) {
     errorBox.textContent = `${t.refused} ${error.message}`;
     errorBox.hidden = false;
@@ -72,7 +73,7 @@ function person(entry) {
   const actions = document.createElement("span");
   actions.className = "actions";
   const id = entry.participant_id;
-  const self = client.me && client.me.participant_id === id;
+  const self = client.participantId === id;
   if (entry.presence === "waiting" && !entry.identity_checked && NEEDS_CHECK.has(entry.role)) {
     actions.append(identityCheck(id));
   }
@@ -163,37 +164,41 @@ function enableCommands(hearing) {
   }
 }
 
-function start() {
-  client = new RoomClient({ hearing_id: root.dataset.hearing });
-  client.addEventListener("connection", ({ detail }) => {
-    document.getElementById("connection").textContent = t[`conn_${detail.state}`] || detail.state;
-    root.dataset.connection = detail.state;
-  });
-  client.addEventListener("refused", ({ detail }) => {
-    errorBox.textContent = `${t.refused} ${detail.message}`;
-    errorBox.hidden = false;
-  });
-  const replace = ({ detail }) => {
+function connection(state) {
+  document.getElementById("connection").textContent = t[`conn_${state}`] || state;
+  root.dataset.connection = state;
+}
+
+async function start() {
+  client = new SignalingClient("/ws");
+  client.on("room", ({ hearing, roster: entries }) => {
     roster.clear();
-    for (const entry of detail.roster) roster.set(entry.participant_id, entry);
-    showHearing(detail.hearing);
+    for (const entry of entries) roster.set(entry.participant_id, entry);
+    showHearing(hearing);
     draw();
-  };
-  client.addEventListener("welcome", replace);
-  client.addEventListener("room.snapshot", replace);
-  client.addEventListener("room.event", ({ detail }) => {
-    for (const entry of detail.entries) roster.set(entry.participant_id, entry);
-    for (const id of detail.hidden || []) roster.delete(id);
-    showHearing(detail.hearing);
-    draw();
-    addLog(describe(detail.event), detail.event.at);
   });
-  client.addEventListener("bye", ({ detail }) => addLog(detail.message));
+  client.on("event", (event) => addLog(describe(event), event.at));
+  client.on("disconnected", () => {
+    if (!client.closedByServer) connection("reconnecting");
+  });
+  client.on("reconnected", () => connection("connected"));
+  client.on("bye", (bye) => {
+    addLog(bye.message);
+    connection("ended");
+  });
   for (const b of document.querySelectorAll("[data-command]")) {
     const type = b.dataset.command;
     b.addEventListener("click", () => command({ type }, type === "close" ? t.confirm_close : null));
   }
-  client.connect();
+  connection("connecting");
+  try {
+    await client.join({ hearing_id: root.dataset.hearing });
+    connection("connected");
+  } catch (error) {
+    connection("ended");
+    errorBox.textContent = `${t.refused} ${error.message}`;
+    errorBox.hidden = false;
+  }
 }
 
 if (root.dataset.signaling) start();

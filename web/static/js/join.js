@@ -1,6 +1,6 @@
 // The party's journey: device check, then the waiting room (live once signalling is installed).
 import { DeviceCheck, problemKind } from "./devicecheck.js";
-import { RoomClient } from "./room-client.js";
+import { SignalingClient } from "./signaling.js";
 
 const root = document.getElementById("journey");
 const msg = root.dataset;
@@ -86,39 +86,44 @@ function place(entry) {
   }
 }
 
-function mine(entries) {
-  return client && client.me && entries.find((e) => e.participant_id === client.me.participant_id);
+function connection(state) {
+  root.dataset.connection = state;
+  const box = current === "hearing" ? hearingStatus : waitStatus;
+  if (state === "connecting") box.textContent = msg.msgConnecting;
+  if (state === "reconnecting") box.textContent = msg.msgReconnecting;
 }
 
-export function enterWaitingRoom() {
+export async function enterWaitingRoom() {
   const pin = document.getElementById("pin").value.trim();
-  client = new RoomClient({ token: msg.token, pin: pin || undefined });
-  client.addEventListener("connection", ({ detail }) => {
-    root.dataset.connection = detail.state;
-    const box = current === "hearing" ? hearingStatus : waitStatus;
-    if (detail.state === "connecting") box.textContent = msg.msgConnecting;
-    if (detail.state === "reconnecting") box.textContent = msg.msgReconnecting;
-  });
-  client.addEventListener("refused", ({ detail }) => {
-    waitStatus.textContent = `${msg.msgRefused} ${detail.message}`;
-    document.getElementById("enter-waiting").disabled = false;
-  });
-  client.addEventListener("welcome", ({ detail }) => {
-    const entry = mine(detail.roster);
+  const button = document.getElementById("enter-waiting");
+  client = new SignalingClient("/ws");
+  client.on("room", ({ roster }) => {
+    const entry = roster.find((e) => e.participant_id === client.participantId);
     if (entry) place(entry);
   });
-  client.addEventListener("room.event", ({ detail }) => {
-    const entry = mine(detail.entries);
-    if (entry) place(entry);
+  client.on("disconnected", () => {
+    if (!client.closedByServer) connection("reconnecting");
   });
-  client.addEventListener("bye", ({ detail }) => {
+  client.on("reconnected", () => connection("connected"));
+  client.on("bye", (bye) => {
     root.dataset.presence = "gone";
+    connection("ended");
     show((current = "wait"));
-    waitStatus.textContent = detail.message;
+    const key = `msgBye${bye.reason.charAt(0).toUpperCase()}${bye.reason.slice(1)}`;
+    waitStatus.textContent = bye.reason === "left" ? msg.msgLeft : msg[key] || bye.message;
+    button.disabled = false;
   });
-  document.getElementById("enter-waiting").disabled = true;
+  button.disabled = true;
   window.__vcourtClient = client; // for support staff diagnosing a call from the console
-  client.connect();
+  connection("connecting");
+  try {
+    await client.join(pin ? { token: msg.token, pin } : { token: msg.token });
+    connection("connected");
+  } catch (error) {
+    connection("ended");
+    waitStatus.textContent = `${msg.msgRefused} ${error.message}`;
+    button.disabled = false;
+  }
   return client;
 }
 
