@@ -140,3 +140,54 @@ def test_party_rejoins_after_a_dropped_connection(
     expect(party.locator("#hearing-status")).to_have_text("Bạn đang ở trong phiên tòa.")
     expect(judge.locator("#event-log")).to_contain_text("Phạm Thị Bình · đã kết nối lại")
     shot(party, artifacts, "01-rejoined")
+
+
+def test_a_wrong_pin_is_explained_and_the_right_one_lets_the_party_wait(
+    chromium: Any, live_app: LiveApp, artifacts: Path
+) -> None:
+    from conference.settings import load_settings
+    from conference.store.db import create_engine, session_factory
+    from signaling.links import issue_link
+
+    async def book_with_pin() -> str:
+        starts = datetime.now(UTC) + timedelta(minutes=5)
+        hearing_id = await add_hearing(
+            live_app.database_url,
+            court_code="TAND-HN",
+            title="Phiên có mã PIN",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            state="open",
+        )
+        party = await add_participant(live_app.database_url, hearing_id, "Ngô Văn Tài")
+        settings = load_settings(
+            database_url=live_app.database_url,
+            data_dir=live_app.data_dir,
+            secret_key=SECRET,
+            public_url=live_app.url,
+        )
+        engine = create_engine(live_app.database_url)
+        try:
+            async with session_factory(engine)() as session, session.begin():
+                link = await issue_link(session, settings, party, datetime.now(UTC), pin="2468")
+        finally:
+            await engine.dispose()
+        return f"{live_app.url}/join/{link.token}"
+
+    link = run_in_thread(lambda: asyncio.run(book_with_pin()))
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        page.goto(link)
+        page.locator("#device-ok").click()
+        page.get_by_label("Mã PIN trong giấy triệu tập (nếu có)").fill("1111")
+        page.locator("#enter-waiting").click()
+        expect(page.locator("#wait-status")).to_contain_text("Bạn chưa vào được:")
+        expect(page.locator("#enter-waiting")).to_be_enabled()
+        shot(page, artifacts, "01-wrong-pin")
+        page.get_by_label("Mã PIN trong giấy triệu tập (nếu có)").fill("2468")
+        page.locator("#enter-waiting").click()
+        expect(page.locator("#wait-status")).to_contain_text("Bạn đang ở phòng chờ")
+        shot(page, artifacts, "02-waiting")
+    finally:
+        context.close()

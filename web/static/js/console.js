@@ -195,6 +195,9 @@ async function start() {
     await client.join({ hearing_id: root.dataset.hearing });
     connection("connected");
   } catch (error) {
+    // A refused join is final for this client: no automatic retry with the same (wrong) PIN.
+    client.closedByServer = true;
+    if (client.ws) client.ws.close();
     connection("ended");
     errorBox.textContent = `${t.refused} ${error.message}`;
     errorBox.hidden = false;

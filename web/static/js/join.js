@@ -120,6 +120,9 @@ export async function enterWaitingRoom() {
     await client.join(pin ? { token: msg.token, pin } : { token: msg.token });
     connection("connected");
   } catch (error) {
+    // A refused join is final for this client: no automatic retry with the same (wrong) PIN.
+    client.closedByServer = true;
+    if (client.ws) client.ws.close();
     connection("ended");
     waitStatus.textContent = `${msg.msgRefused} ${error.message}`;
     button.disabled = false;
