@@ -91,6 +91,22 @@ class Settings(BaseSettings):
     record_webhook_secret: SecretStr | None = None
 
     # --- media (aiortc, recording, TURN) ---
+    # Addresses ICE offers as host candidates; empty: every interface aioice finds (it leaves
+    # out loopback, so a single-machine setup or a test sets ["127.0.0.1"]).
+    media_gather_addresses: list[str] = Field(default_factory=list)
+    media_stun_urls: list[str] = Field(default_factory=list)  # e.g. ["stun:turn.example.vn:3478"]
+    media_turn_urls: list[str] = Field(default_factory=list)  # e.g. ["turn:turn.example.vn:3478"]
+    media_turn_secret: SecretStr | None = None  # coturn static-auth-secret (REST API credentials)
+    media_turn_ttl_seconds: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)
+    media_recordings_dir: Path | None = None  # default: data_dir / "recordings"
+    media_udp_rcvbuf_bytes: int = Field(default=4 * 1024 * 1024, ge=65536)
+    media_video_queue_packets: int = Field(default=60, ge=2)  # per subscriber, drop oldest
+    media_audio_queue_packets: int = Field(default=50, ge=2)
+    media_recorder_queue_packets: int = Field(default=3000, ge=10)
+    media_connect_timeout_seconds: float = Field(default=15.0, gt=0)
+    media_negotiation_timeout_seconds: float = Field(default=10.0, gt=0)
+    media_stats_interval_seconds: float = Field(default=2.0, gt=0)
+    media_keyframe_interval_seconds: float = Field(default=0.5, ge=0)  # PLI rate limit
 
     # --- pages (staff sign-in, sessions) ---
     session_hours: float = Field(default=12, gt=0, le=24 * 30)  # a staff sign-in lasts this long
@@ -127,6 +143,19 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db or rediss://…")
         return value or None
+
+    @field_validator("media_turn_urls", "media_stun_urls")
+    @classmethod
+    def _ice_urls(cls, value: list[str], info: Any) -> list[str]:
+        prefixes = ("turn:", "turns:") if info.field_name == "media_turn_urls" else ("stun:",)
+        for url in value:
+            if not url.startswith(prefixes):
+                raise ValueError(f"{url!r} must start with {' or '.join(prefixes)}")
+        return value
+
+    @property
+    def recordings_path(self) -> Path:
+        return self.media_recordings_dir or self.data_dir / "recordings"
 
     @property
     def tz(self) -> ZoneInfo:

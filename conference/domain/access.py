@@ -21,6 +21,7 @@ class Action(StrEnum):
     READ_HEARINGS = "read_hearings"
     EDIT_HEARINGS = "edit_hearings"
     MANAGE_TOKENS = "manage_tokens"
+    READ_RECORDINGS = "read_recordings"  # list and download hearing recordings
 
 
 ALL_ROLES = frozenset(ApiRole)
@@ -34,6 +35,8 @@ PERMISSIONS: dict[Action, frozenset[ApiRole]] = {
     Action.READ_HEARINGS: ALL_ROLES,
     Action.EDIT_HEARINGS: frozenset({ApiRole.ADMIN, ApiRole.CLERK}),
     Action.MANAGE_TOKENS: frozenset({ApiRole.ADMIN}),
+    # Court staff only: never a party (parties have links, not tokens) nor an integration.
+    Action.READ_RECORDINGS: frozenset({ApiRole.ADMIN, ApiRole.CLERK, ApiRole.JUDGE}),
 }
 
 

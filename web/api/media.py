@@ -1,7 +1,117 @@
-"""Recordings and ICE servers."""
+"""Recordings (court staff only) and ICE servers (for a participant's join link)."""
 
 from __future__ import annotations
 
-from web.api.registry import ApiRoutes
+import base64
+from datetime import datetime
+from pathlib import Path
+
+from aiohttp import web
+from pydantic import Field
+from sqlalchemy import select
+
+from conference.domain.access import Action
+from conference.domain.errors import NotFound
+from conference.domain.links import verify_join_token
+from conference.media.ice import ice_servers_for
+from conference.store.media import RecordingRow
+from conference.store.tables import HearingRow, ParticipantRow
+from web.api.common import CourtTime, Out, Strict, found
+from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("media")
+
+
+class RecordingOut(Out):
+    id: str
+    hearing_id: str
+    participant_id: str
+    kind: str
+    path: str
+    started_at: CourtTime
+    ended_at: CourtTime
+    bytes: int
+    sha256: str = Field(description="SHA-256 of the file, hex; the value in the hearing record")
+    packets: int
+    dropped: int
+
+
+class IceServerOut(Out):
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class IceQuery(Strict):
+    token: str = Field(min_length=10, description="the participant's join-link token")
+
+
+@routes.route(
+    "GET",
+    "/hearings/{hearing_id}/recordings",
+    summary="List a hearing's recordings",
+    action=Action.READ_RECORDINGS,
+    response=list[RecordingOut],
+    description="One file per participant and kind (audio, video), with its SHA-256.",
+)
+async def list_recordings(call: Call[None, None]) -> list[RecordingOut]:
+    hearing_id = call.path("hearing_id")
+    async with call.session() as s:
+        found(await s.get(HearingRow, hearing_id), "hearing", hearing_id)
+        rows = await s.scalars(
+            select(RecordingRow)
+            .where(RecordingRow.hearing_id == hearing_id)
+            .order_by(RecordingRow.started_at, RecordingRow.participant_id, RecordingRow.kind)
+        )
+        return [RecordingOut.model_validate(r) for r in rows]
+
+
+@routes.route(
+    "GET",
+    "/recordings/{recording_id}/file",
+    summary="Download a recording",
+    action=Action.READ_RECORDINGS,
+    response_type="video/webm",
+    description="The WebM file as recorded; the Repr-Digest header carries its SHA-256.",
+)
+async def download_recording(call: Call[None, None]) -> web.StreamResponse:
+    recording_id = call.path("recording_id")
+    async with call.session() as s:
+        row = found(await s.get(RecordingRow, recording_id), "recording", recording_id)
+    root: Path = call.settings.recordings_path.resolve()
+    path = (root / row.path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFound(
+            f"the file of recording {recording_id} is missing from {root}; restore it from"
+            " the backup (its SHA-256 is in the hearing record)"
+        )
+    digest = base64.b64encode(bytes.fromhex(row.sha256)).decode()
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": "video/webm",
+            "Content-Disposition": f'attachment; filename="{path.name}"',
+            "Repr-Digest": f"sha-256=:{digest}:",
+        },
+    )
+
+
+@routes.route(
+    "GET",
+    "/ice-servers",
+    summary="ICE servers for a participant",
+    action=None,
+    query=IceQuery,
+    response=list[IceServerOut],
+    description="STUN, and TURN with credentials that expire (coturn REST API form), for the"
+    " holder of a valid join link.",
+)
+async def ice_servers(call: Call[IceQuery, None]) -> list[IceServerOut]:
+    now: datetime = call.now()
+    claims = verify_join_token(call.query.token, call.settings.signing_secret(), now)
+    async with call.session() as s:
+        participant = await s.get(ParticipantRow, claims.participant_id)
+    if participant is None or participant.hearing_id != claims.hearing_id:
+        raise NotFound("this link's participant is not part of the hearing any more")
+    servers = ice_servers_for(call.settings, claims.participant_id, now)
+    return [IceServerOut(**s.as_json()) for s in servers]  # type: ignore[arg-type]
