@@ -109,6 +109,15 @@ class Settings(BaseSettings):
     media_keyframe_interval_seconds: float = Field(default=0.5, ge=0)  # PLI rate limit
 
     # --- pages (staff sign-in, sessions) ---
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)  # a staff sign-in lasts this long
+    signin_max_failures: int = Field(default=5, ge=1)  # per username, within the window
+    signin_ip_max_failures: int = Field(default=20, ge=1)  # per address, within the window
+    signin_window_minutes: float = Field(default=15, gt=0)  # failures older than this are forgotten
+    signin_lockout_minutes: float = Field(default=15, gt=0)  # how long a lockout lasts
+    default_language: Literal["vi", "en"] = "vi"
+    # Reverse proxies (e.g. nginx on 127.0.0.1) whose X-Forwarded-For names the real client,
+    # so sign-in limits count each person's address, not the proxy's.
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

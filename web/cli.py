@@ -180,6 +180,16 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
+def _register_areas() -> None:
+    from web.pages.cli import add_staff_command, staff_command
+
+    EXTRA_COMMANDS.append(add_staff_command)
+    COMMANDS["staff"] = staff_command
+
+
+_register_areas()
+
+
 def _signaling_commands() -> None:
     from signaling import cli as signaling_cli
 

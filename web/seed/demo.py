@@ -7,11 +7,12 @@ from datetime import datetime
 from conference.domain.clock import system_clock
 from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
+from web.pages.demo_accounts import credential_lines, seed_demo_accounts
 from web.seed.demo_cases import seed_demo_cases
 from web.seed.loader import seed_registry
 
 # Lines printed by `make demo`; pages add staff sign-in credentials here.
-DEMO_CREDENTIALS: list[str] = []
+DEMO_CREDENTIALS: list[str] = [*credential_lines()]
 
 
 async def seed_all(
@@ -24,6 +25,9 @@ async def seed_all(
         if not registry_only:
             async with session_factory(engine)() as session:
                 report.append(await seed_demo_cases(session, now or system_clock(), settings))
+            async with session_factory(engine)() as session, session.begin():
+                changed = await seed_demo_accounts(session)
+                report.append(f"staff sign-in: {changed} demo passwords set")
     finally:
         await engine.dispose()
     return "\n".join(report)

@@ -1,0 +1,45 @@
+"""Steps the browser tests share: sign in, take a screenshot, run axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+from tests.fixtures.browser import axe_script
+
+SERIOUS = {"serious", "critical"}
+
+
+def sign_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/signin")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+def shot(page: Page, folder: Path, step: str, *, full_page: bool = True) -> Path:
+    path = folder / f"{step}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the current page, summarised."""
+    # Through DevTools, not a <script> tag: the pages' CSP rightly refuses inline scripts.
+    page.evaluate(f"() => {{ {axe_script()}\n }}")
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
