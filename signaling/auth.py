@@ -12,9 +12,8 @@ from sqlalchemy import select
 from conference.domain.hearings import COURT_STAFF_ROLES, Role
 from conference.domain.links import LinkRefused, check_current, verify_join_token
 from conference.settings import Settings
-from conference.store.records import ParticipantLinkRow
+from conference.store.participant_links import ParticipantLinkRow, check_pin
 from conference.store.tables import ApiTokenRow, ParticipantRow
-from signaling.links import check_pin
 from signaling.protocol import FrameError, Join
 from web.auth import AUTHENTICATORS, Principal, hash_token
 from web.keys import SESSIONS

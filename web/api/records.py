@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from conference.domain.access import Action
 from conference.domain.errors import NotFound
+from conference.store.participant_links import issue_link, revoke_link
 from conference.store.tables import HearingRow, ParticipantRow
 from signaling import record
-from signaling.links import issue_link, revoke_link
 from web.api.common import CourtTime, Strict, found
 from web.api.registry import ApiRoutes, Call
 
