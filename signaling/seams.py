@@ -75,15 +75,12 @@ def site_stays(app: web.Application) -> Any:
                 ]
         if not stays:
             return
-        codes = dict(
-            (
-                await session.execute(
-                    select(ParticipantRow.id, ParticipantRow.endpoint_code).where(
-                        ParticipantRow.id.in_({p for p, _, _ in stays})
-                    )
-                )
-            ).tuples()
+        found = await session.execute(
+            select(ParticipantRow.id, ParticipantRow.endpoint_code).where(
+                ParticipantRow.id.in_({p for p, _, _ in stays})
+            )
         )
+        codes: dict[str, str | None] = {row[0]: row[1] for row in found.all()}
         for pid, at, begins in stays:
             code = codes.get(pid)
             if code is None:

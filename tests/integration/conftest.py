@@ -46,8 +46,9 @@ Connect = Callable[[TestClient[Any, Any]], Awaitable[SignalingClient]]
 
 
 @pytest.fixture
-async def connect() -> AsyncIterator[Connect]:
-    """A real WebSocket client (signaling/client.py) to a test server; closed at the end."""
+async def connect(aiohttp_client: Any) -> AsyncIterator[Connect]:
+    """A real WebSocket client (signaling/client.py) to a test server; closed at the end,
+    before the server stops (which would otherwise wait for the open WebSockets)."""
     opened: list[SignalingClient] = []
 
     async def open_one(client: TestClient[Any, Any]) -> SignalingClient:
