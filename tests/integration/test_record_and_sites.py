@@ -160,6 +160,13 @@ async def test_a_hearing_closed_over_ws_pushes_its_real_record_once_signed(
     # the same record GET /api/v1/hearings/{id}/record shows (there in court time)
     shown = await (await client.get(f"/api/v1/hearings/{hid}/record", headers=clerk)).json()
     assert shown["last_hash"] == rec["last_hash"] and shown["entries"] == rec["entries"]
+    # attendance per person and per site have their own paths (they once shared one)
+    per_person = await (
+        await client.get(f"/api/v1/hearings/{hid}/record/attendance", headers=clerk)
+    ).json()
+    assert {a["participant_id"] for a in per_person} == set(people)
+    per_site = await (await client.get(f"/api/v1/hearings/{hid}/attendance", headers=clerk)).json()
+    assert per_site["hearing_id"] == hid and "items" in per_site
 
     # Exactly one push: acknowledged, and the records work finds nothing more to send.
     ctx = client.app[SCHEDULING].ctx

@@ -73,7 +73,7 @@ async def get_record(call: Call[None, None]) -> dict[str, Any]:
 
 @routes.route(
     "GET",
-    "/hearings/{hearing_id}/attendance",
+    "/hearings/{hearing_id}/record/attendance",
     summary="Who attended, when, and for how long",
     action=Action.READ_HEARINGS,
 )
