@@ -68,3 +68,36 @@ async def stays_of(session: AsyncSession, hearing_id: str) -> list[Stay]:
         .order_by(SiteAttendanceRow.joined_at)
     )
     return [Stay(r.endpoint_code, r.joined_at, r.left_at) for r in rows]
+
+
+async def record_site_stay(
+    session: AsyncSession,
+    hearing_id: str,
+    endpoint_code: str,
+    at: datetime,
+    left_at: datetime | None,
+) -> None:
+    """web.keys.SiteStayHook, called by signalling in the transaction that records an
+    endpoint's join (left_at None: a stay begins at `at`) or its leaving (the endpoint's open
+    stay ends at left_at; nothing is open: nothing to end)."""
+    if left_at is None:
+        await record_site_attendance(session, hearing_id, endpoint_code, at, None)
+        return
+    open_stay = await session.scalar(
+        select(SiteAttendanceRow)
+        .where(
+            SiteAttendanceRow.hearing_id == hearing_id,
+            SiteAttendanceRow.endpoint_code == endpoint_code,
+            SiteAttendanceRow.left_at.is_(None),
+        )
+        .order_by(SiteAttendanceRow.joined_at.desc())
+        .limit(1)
+    )
+    if open_stay is not None:
+        await record_site_attendance(
+            session,
+            hearing_id,
+            endpoint_code,
+            open_stay.joined_at,
+            max(left_at, open_stay.joined_at),
+        )

@@ -17,16 +17,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conference.domain.errors import NotAllowed
-from conference.domain.hearings import HearingState, check_transition
+from conference.domain import room_events as ev
+from conference.domain.errors import NotAllowed, NotFound
+from conference.domain.hearings import TRANSITIONS, HearingState, check_transition
 from conference.domain.jobs import JobKind, JobState, JobTimes, plan_jobs
 from conference.settings import Settings
+from conference.store import hearing_record
 from conference.store.scheduling import EndpointPrecheckRow, PlannedJobRow
 from conference.store.tables import EndpointRow, HearingRow
+from web.keys import RoomControl
 
 log = logging.getLogger("vcourt.scheduler.jobs")
 
-# Called after a job changed a hearing's state (signalling owns the live room and listens here).
+# Called after a job changed a hearing's state.
 StateHook = Callable[[str, HearingState, HearingState], Awaitable[None]]
 # Called when a reminder is due: (session, hearing_id, minutes_before) -> how many queued.
 ReminderHook = Callable[[AsyncSession, str, int], Awaitable[int]]
@@ -113,12 +116,36 @@ class JobContext:
     worker: str
     state_hooks: list[StateHook] = field(default_factory=list)
     reminder_hooks: list[ReminderHook] = field(default_factory=list)
+    # Signalling's live rooms (inside `vcourt serve`): opening and closing go through them.
+    room_control: RoomControl | None = None
+
+
+# What each room job does: the state it moves to, and from which states.
+ROOM_MOVES: dict[JobKind, tuple[HearingState, frozenset[HearingState]]] = {
+    JobKind.OPEN_ROOM: (
+        HearingState.OPEN,
+        frozenset(s for s, to in TRANSITIONS.items() if HearingState.OPEN in to),
+    ),
+    JobKind.CLOSE_ROOM: (HearingState.CLOSED, frozenset({HearingState.OPEN})),
+}
+ROOM_REASONS = {
+    JobKind.OPEN_ROOM: "the waiting room opens before the start (scheduled)",
+    JobKind.CLOSE_ROOM: "closed by the system: the room was left open after the planned end",
+}
 
 
 async def fire(ctx: JobContext, job_id: str) -> bool:
     """Run one planned job once. Returns False when it had already run or was cancelled."""
     now = ctx.clock()
     changes: list[tuple[str, HearingState, HearingState]] = []
+    if ctx.room_control is not None:
+        async with ctx.sessions() as s:
+            job = await s.get(PlannedJobRow, job_id)
+            if job is None or job.state != JobState.PENDING:
+                return False
+            kind, hearing_id = JobKind(job.kind), job.hearing_id
+        if kind in ROOM_MOVES and hearing_id is not None:
+            return await _fire_through_room(ctx, ctx.room_control, job_id, kind, hearing_id)
     async with ctx.sessions() as s, s.begin():
         claimed = await s.execute(
             update(PlannedJobRow)
@@ -136,6 +163,27 @@ async def fire(ctx: JobContext, job_id: str) -> bool:
         for hook in ctx.state_hooks:
             await hook(hearing_id, old, new)
     return True
+
+
+async def _fire_through_room(
+    ctx: JobContext, control: RoomControl, job_id: str, kind: JobKind, hearing_id: str
+) -> bool:
+    """The live room moves first, under its lock (recorded, announced to everyone
+    connected); then the job is marked done. A crash in between runs the job again, which
+    finds the room already moved: at most one change."""
+    new, only_from = ROOM_MOVES[kind]
+    try:
+        result = await control(hearing_id, new, only_from, ROOM_REASONS[kind])
+    except NotFound:
+        result = "skipped: the hearing no longer exists"
+    async with ctx.sessions() as s, s.begin():
+        claimed = await s.execute(
+            update(PlannedJobRow)
+            .where(PlannedJobRow.id == job_id, PlannedJobRow.state == JobState.PENDING)
+            .values(state=JobState.DONE, fired_at=ctx.clock(), fired_by=ctx.worker, result=result)
+        )
+    log.info("job %s fired: %s", job_id, result)
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
 async def _effect(
@@ -182,28 +230,36 @@ async def _effect(
                 )
             return f"pre-checked {len(codes)} endpoints, {bad} not ready"
         case JobKind.OPEN_ROOM:
-            return _move(hearing, state, HearingState.OPEN, now, changes)
+            return await _move(s, hearing, state, JobKind.OPEN_ROOM, now, changes)
         case JobKind.CLOSE_ROOM:
             if state is not HearingState.OPEN:
                 return f"nothing to close: the hearing is {state.value}"
-            return _move(hearing, state, HearingState.CLOSED, now, changes)
+            return await _move(s, hearing, state, JobKind.CLOSE_ROOM, now, changes)
     return "unknown job kind"  # pragma: no cover
 
 
-def _move(
+async def _move(
+    s: AsyncSession,
     hearing: HearingRow,
     old: HearingState,
-    new: HearingState,
+    kind: JobKind,
     now: datetime,
     changes: list[tuple[str, HearingState, HearingState]],
 ) -> str:
+    """No live room in this process (`vcourt scheduler run`): the change is appended to the
+    hearing record's chain in the job's transaction (which sets hearings.state), so a room
+    rebuilt from the record agrees."""
+    new = ROOM_MOVES[kind][0]
     if old is new:
         return f"already {new.value}"
     try:
         check_transition(old, new)
     except NotAllowed as exc:
         return f"skipped: {exc.message}"
-    hearing.state = new.value
-    hearing.updated_at = now
+    await hearing_record.append(
+        s,
+        hearing.id,
+        [ev.HearingStateChanged(at=now, actor=None, old=old, new=new, reason=ROOM_REASONS[kind])],
+    )
     changes.append((hearing.id, old, new))
     return f"{old.value} -> {new.value}"

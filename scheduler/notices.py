@@ -1,8 +1,10 @@
 """Issue notices (one version per participant per issue), and the link/acknowledgement calls.
 
-Each issue supersedes the participant's previous notice: its `link_version` moves on, so the
-old links stop working (`check_link` refuses them as superseded). Until the participants table
-carries link_version / pin_hash (signalling's migration), the latest notice row holds them.
+Each issue supersedes the participant's previous notice and rotates the participant's join
+link in the one participant-link store (conference/store/participant_links.py), with the
+notice's PIN: that store is what /ws checks, so the old notice's link is refused as
+superseded and the new one (with its PIN) works. `notices.link_version` only records which
+link version a notice carried (so a used link can be traced to its notice: `opened`).
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from argon2 import PasswordHasher
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.errors import NotFound
 from conference.domain.hearings import HearingKind, Role
-from conference.domain.links import JoinClaims, check_current, sign_join_token
+from conference.domain.links import JoinClaims
 from conference.domain.notices import NoticeFacts, calendar_invitation, content_sha256, kind_for
 from conference.settings import Settings
+from conference.store import participant_links
 from conference.store.scheduling import DeliveryEventRow, DeliveryRow, NoticeRow
 from conference.store.tables import CourtRow, HearingRow
 
@@ -29,7 +31,6 @@ TEMPLATES = Path(__file__).with_name("templates")
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True
 )
-_hasher = PasswordHasher()
 
 
 def render_text(kind: str, language: str, variables: dict[str, object]) -> str:
@@ -70,17 +71,16 @@ async def issue_notices(
             .where(NoticeRow.participant_id == p.id, NoticeRow.superseded_at.is_(None))
             .values(superseded_at=now)
         )
-        token = sign_join_token(
-            JoinClaims(
-                hearing.id,
-                p.id,
-                role,
-                version,
-                hearing.ends_at + timedelta(days=settings.notice_link_days_after),
-            ),
-            settings.signing_secret(),
-        )
         pin = f"{secrets.randbelow(10**6):06d}"
+        link = await participant_links.issue_link(
+            session,
+            settings,
+            p.id,
+            now,
+            rotate=True,
+            expires_at=hearing.ends_at + timedelta(days=settings.notice_link_days_after),
+            pin=pin,
+        )
         facts = NoticeFacts(
             hearing_id=hearing.id,
             participant_id=p.id,
@@ -93,7 +93,7 @@ async def issue_notices(
             role=role,
             starts_at=hearing.starts_at,
             ends_at=hearing.ends_at,
-            join_url=f"{settings.base_url}/join/{token}",
+            join_url=link.url,
             pin=pin,
             email=p.email,
             changes=changes,
@@ -107,7 +107,7 @@ async def issue_notices(
             hearing_id=hearing.id,
             participant_id=p.id,
             version=version,
-            link_version=version,
+            link_version=link.link_version,
             kind=facts.kind.value,
             language=language,
             subject=subject,
@@ -115,7 +115,6 @@ async def issue_notices(
             body_html="",
             ics=ics,
             join_url=facts.join_url,
-            pin_hash=_hasher.hash(pin),
             changes=changes,
             content_sha256=content_sha256(subject, text, ics),
             created_at=now,
@@ -126,32 +125,33 @@ async def issue_notices(
     return issued
 
 
-async def current_link_version(session: AsyncSession, participant_id: str) -> int | None:
-    return await session.scalar(
-        select(NoticeRow.link_version).where(
-            NoticeRow.participant_id == participant_id, NoticeRow.superseded_at.is_(None)
-        )
-    )
+async def current_link_version(session: AsyncSession, participant_id: str) -> int:
+    version, _, _ = await participant_links.current_link(session, participant_id)
+    return version
 
 
-async def check_link(session: AsyncSession, claims: JoinClaims) -> NoticeRow:
-    """For signalling: after verify_join_token, refuse a link of a superseded notice."""
-    row = await session.scalar(
+async def check_link(session: AsyncSession, claims: JoinClaims) -> NoticeRow | None:
+    """After verify_join_token: refuse a link that is not the participant's current one
+    (LinkRefused superseded / revoked, from the participant-link store); return the current
+    notice that carried this link (None: the link came from the link API, not a notice)."""
+    await participant_links.check_link(session, claims)
+    row: NoticeRow | None = await session.scalar(
         select(NoticeRow).where(
             NoticeRow.participant_id == claims.participant_id,
+            NoticeRow.link_version == claims.link_version,
             NoticeRow.superseded_at.is_(None),
         )
     )
-    if row is None:
-        raise NotFound("no notice was issued for this participant")
-    check_current(claims, row.link_version, revoked=False)
     return row
 
 
 async def record_link_opened(session: AsyncSession, claims: JoinClaims, now: datetime) -> int:
-    """Signalling calls this when a (verified, current) link is used: the deliveries of that
-    notice version move to `opened` — evidence the notice reached its addressee."""
+    """Signalling calls this (through LINK_OPENED_HOOKS, in the transaction that records the
+    join) when a current link is used: the deliveries of the notice that carried it move to
+    `opened` — evidence the notice reached its addressee. Returns how many moved."""
     notice = await check_link(session, claims)
+    if notice is None:
+        return 0
     return await _advance(session, notice.id, "opened", now, "the personal link was used")
 
 

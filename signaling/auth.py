@@ -10,11 +10,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from conference.domain.hearings import COURT_STAFF_ROLES, Role
-from conference.domain.links import LinkRefused, check_current, verify_join_token
+from conference.domain.links import JoinClaims, LinkRefused, check_current, verify_join_token
 from conference.settings import Settings
-from conference.store.records import ParticipantLinkRow
+from conference.store.participant_links import ParticipantLinkRow, check_pin
 from conference.store.tables import ApiTokenRow, ParticipantRow
-from signaling.links import check_pin
 from signaling.protocol import FrameError, Join
 from web.auth import AUTHENTICATORS, Principal, hash_token
 from web.keys import SESSIONS
@@ -27,6 +26,7 @@ class Identity:
     participant_id: str
     role: Role
     name: str
+    link: JoinClaims | None = None  # joined with this link (None: court staff credentials)
 
 
 def _refused(exc: LinkRefused, msg: Join) -> FrameError:
@@ -71,7 +71,11 @@ async def _by_link(
                 "token",
             )
         identity = Identity(
-            participant.hearing_id, participant.id, Role(participant.role), participant.name
+            participant.hearing_id,
+            participant.id,
+            Role(participant.role),
+            participant.name,
+            claims,
         )
         version = state.link_version if state else 1
         revoked = state is not None and state.link_revoked_at is not None

@@ -25,7 +25,16 @@ from conference.store.tables import HearingRow
 from signaling import record
 from signaling.bus import Bus
 from signaling.fanout import FanOut
-from signaling.live import FINAL, MAX_GROUP, Command, Connection, LiveRoom, Queued
+from signaling.live import (
+    FINAL,
+    MAX_GROUP,
+    Command,
+    Connection,
+    Effect,
+    LiveRoom,
+    Queued,
+    RecordListener,
+)
 from signaling.media import MediaBackend
 from signaling.protocol import Bye, HearingView, RoomSnapshot, encode
 
@@ -49,6 +58,8 @@ class Hub(FanOut):
         self.grace = timedelta(seconds=settings.signaling_reconnect_grace_seconds)
         self.fan_out_window = settings.signaling_fan_out_window_seconds
         self.presence_ttl = max(5, int(settings.signaling_heartbeat_seconds * 3))
+        # Run inside every record transaction (site attendance for scheduling, …).
+        self.listeners: list[RecordListener] = []
 
     # --- rooms ------------------------------------------------------------------------------
 
@@ -72,14 +83,16 @@ class Hub(FanOut):
         *,
         guard: Callable[[], Awaitable[bool]] | None = None,
         then: Callable[[Room], Awaitable[None]] | None = None,
+        effect: Effect | None = None,
     ) -> list[ev.RoomEvent]:
         """Run a command on the room under the hearing's lock: record, save, then announce.
         `guard` is checked under the lock first; `then` runs under the lock once the events
         are stored (e.g. greeting the joiner). Commands that arrive while one runs are run
         together next, in order, in one transaction (group commit): each still succeeds or
-        fails on its own, and a crowd costs one database commit per batch, not per person."""
+        fails on its own, and a crowd costs one database commit per batch, not per person.
+        `effect`, if the command succeeds, runs in the transaction that records its events."""
         live = await self.attach(hearing_id)
-        return await self.submit(live, command, guard=guard, then=then)
+        return await self.submit(live, command, guard=guard, then=then, effect=effect)
 
     def submit(
         self,
@@ -88,11 +101,12 @@ class Hub(FanOut):
         *,
         guard: Callable[[], Awaitable[bool]] | None = None,
         then: Callable[[Room], Awaitable[None]] | None = None,
+        effect: Effect | None = None,
     ) -> asyncio.Future[list[ev.RoomEvent]]:
         """Queue a command without waiting (a connection pipelines its commands; they run
         in the order submitted)."""
         future: asyncio.Future[list[ev.RoomEvent]] = asyncio.get_running_loop().create_future()
-        live.queue.append(Queued(command, guard, then, future))
+        live.queue.append(Queued(command, guard, then, future, effect))
         if live.worker is None or live.worker.done():
             live.worker = asyncio.create_task(self._drain(live))
             self.tasks.add(live.worker)
@@ -133,6 +147,11 @@ class Hub(FanOut):
                 try:
                     async with self.sessions() as session, session.begin():
                         await record.append(session, hearing_id, events)
+                        for item, outcome in zip(batch, outcomes, strict=True):
+                            if item.effect is not None and not isinstance(outcome, BaseException):
+                                await item.effect(session)
+                        for listener in self.listeners:
+                            await listener(session, hearing_id, events, room)
                     data = room.model_dump_json() if self.bus.stores_room_data else ""
                     await self.bus.save_room(hearing_id, room.version, data, self._room_ttl)
                 except BaseException:

@@ -7,11 +7,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from conference.domain import room_events as ev
 from conference.domain.hearings import HearingState
 from conference.domain.room import Room
 
 Command = Callable[[Room], list[ev.RoomEvent]]
+# Work done in the transaction that records a command's events (e.g. a notice opened).
+Effect = Callable[[AsyncSession], Awaitable[None]]
+# Called in every record transaction with all its events and the room after them.
+RecordListener = Callable[[AsyncSession, str, list[ev.RoomEvent], Room], Awaitable[None]]
 # Events that change what the subject sees: they get a fresh snapshot.
 MOVES = (
     ev.ParticipantAdmitted,
@@ -54,6 +60,7 @@ class Queued:
     guard: Callable[[], Awaitable[bool]] | None
     then: Callable[[Room], Awaitable[None]] | None
     future: asyncio.Future[list[ev.RoomEvent]]
+    effect: Effect | None = None
 
 
 MAX_GROUP = 200  # commands per group commit

@@ -19,6 +19,7 @@ from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
 from signaling.media import MediaBackend
+from signaling.seams import link_opened
 from web.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,12 @@ class Session:
             await self.hub.register(live, self)
 
         try:
-            await self.hub.execute(identity.hearing_id, enter, then=greet)
+            await self.hub.execute(
+                identity.hearing_id,
+                enter,
+                then=greet,
+                effect=link_opened(self.request.app, identity, self.clock),
+            )
         except NotAllowed as exc:
             why = exc.message
             await self.hub.execute(

@@ -12,7 +12,7 @@ from conference.store.db import create_engine, session_factory
 from signaling.bus import Bus, InProcessBus
 from signaling.hub import Hub
 from signaling.media import MEDIA_BACKEND, MediaBackend
-from web.keys import CLOCK, SERVICES, SETTINGS
+from web.keys import CLOCK, RECORD_PARTS, ROOM_CONTROL, SERVICES, SETTINGS
 
 BUS = web.AppKey("signaling_bus", Bus)
 HUB = web.AppKey("signaling_hub", Hub)
@@ -26,6 +26,9 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/ws", websocket)
     app.router.add_get("/hearings/{hearing_id}/record", record_page)
     app.cleanup_ctx.append(_signaling)
+    from signaling.seams import hearing_record_part
+
+    app[RECORD_PARTS].append(hearing_record_part)  # the case system gets the real record
 
 
 def make_bus(redis_url: str | None) -> Bus:
@@ -50,6 +53,10 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
     record_engine = create_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
     hub = Hub(settings, bus, session_factory(record_engine), app[CLOCK], media)
     app[BUS], app[HUB] = bus, hub
+    from signaling.seams import HubRoomControl, site_stays
+
+    hub.listeners.append(site_stays(app))  # endpoints' stays → per-site attendance
+    app[ROOM_CONTROL] = HubRoomControl(hub)  # scheduled jobs move the live room
     refresher = asyncio.create_task(_refresh(hub, settings.signaling_heartbeat_seconds))
     yield
     refresher.cancel()

@@ -17,7 +17,16 @@ from web.api import cases, courts, docs, hearings, media, records, scheduling, s
 from web.api.hooks import HEARING_HOOKS, HearingHook
 from web.api.registry import ApiRoutes
 from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
-from web.keys import CLOCK, ENGINE, SERVICES, SESSIONS, SETTINGS
+from web.keys import (
+    CLOCK,
+    ENGINE,
+    LINK_OPENED_HOOKS,
+    RECORD_PARTS,
+    SERVICES,
+    SESSIONS,
+    SETTINGS,
+    SITE_STAY_HOOKS,
+)
 from web.ops import metrics_middleware, setup_ops
 from web.pages import setup as pages_setup
 from web.problems import problem_middleware
@@ -54,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[AUTHENTICATORS] = authenticators
     hearing_hooks: list[HearingHook] = []  # scheduling appends its own (web/api/hooks.py)
     app[HEARING_HOOKS] = hearing_hooks
+    app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)
     setup_ops(app)
     for table in API_TABLES:

@@ -160,6 +160,16 @@ class Room(BaseModel):
     def close(self, actor: str, now: datetime, reason: str | None = None) -> list[ev.RoomEvent]:
         return self._change_state(actor, RoomAction.CLOSE, HearingState.CLOSED, now, reason)
 
+    def system_change(
+        self, new: HearingState, now: datetime, reason: str | None = None
+    ) -> list[ev.RoomEvent]:
+        """The system (a scheduled job: open the waiting room, close a room left open) moves
+        the hearing; no person acts, so only the transition table applies."""
+        check_transition(self.state, new)
+        return self._emit(
+            ev.HearingStateChanged(at=now, actor=None, old=self.state, new=new, reason=reason)
+        )
+
     def admit(self, actor: str, target: str, now: datetime) -> list[ev.RoomEvent]:
         self._authorize(actor, RoomAction.ADMIT)
         seat = self._target(target, {Presence.WAITING}, "admit", "in the waiting room")

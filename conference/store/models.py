@@ -9,6 +9,7 @@ import importlib
 TABLE_MODULES = [
     "conference.store.tables",
     "conference.store.records",  # hearing event log (signalling)
+    "conference.store.participant_links",  # join links and PINs (signalling + scheduling)
     "conference.store.scheduling",  # jobs, notices, deliveries
     "conference.store.media",  # recordings
     "conference.store.accounts",  # staff sessions, sign-in attempts (pages)

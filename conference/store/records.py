@@ -1,4 +1,4 @@
-"""The hearing record: the tamper-evident event log of each hearing, and join-link state."""
+"""The hearing record: the tamper-evident event log of each hearing."""
 
 from __future__ import annotations
 
@@ -31,18 +31,7 @@ class HearingEventRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class ParticipantLinkRow(Base):
-    """A participant's join-link state: the current version (older links are superseded),
-    revocation, and the optional PIN with its failed-attempt counter. No row: version 1."""
+# Join-link state moved to the shared participant-link store; re-exported for old imports.
+from conference.store.participant_links import ParticipantLinkRow  # noqa: E402
 
-    __tablename__ = "participant_links"
-
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
-    )
-    link_version: Mapped[int] = mapped_column(Integer, default=1)
-    link_revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    pin_hash: Mapped[str | None] = mapped_column(String(200))
-    pin_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    pin_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+__all__ = ["HearingEventRow", "ParticipantLinkRow"]

@@ -106,7 +106,9 @@ class EndpointPrecheckRow(Base):
 
 class NoticeRow(Base):
     """One version of the notice served on one participant. A new version supersedes the old
-    one (its links stop working: `link_version` moves on)."""
+    one and rotates the participant's link (conference/store/participant_links.py, the one
+    truth for link versions, revocation and PINs); `link_version` records which link version
+    this notice carried."""
 
     __tablename__ = "notices"
     __table_args__ = (UniqueConstraint("participant_id", "version"),)
@@ -127,7 +129,6 @@ class NoticeRow(Base):
     body_html: Mapped[str] = mapped_column(Text)
     ics: Mapped[str] = mapped_column(Text)
     join_url: Mapped[str] = mapped_column(Text)
-    pin_hash: Mapped[str | None] = mapped_column(String(200))
     changes: Mapped[str | None] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from conference.domain.access import Action
 from conference.domain.errors import NotFound
+from conference.store.participant_links import issue_link, revoke_link
 from conference.store.tables import HearingRow, ParticipantRow
 from signaling import record
-from signaling.links import issue_link, revoke_link
 from web.api.common import CourtTime, Strict, found
 from web.api.registry import ApiRoutes, Call
 
@@ -73,7 +73,7 @@ async def get_record(call: Call[None, None]) -> dict[str, Any]:
 
 @routes.route(
     "GET",
-    "/hearings/{hearing_id}/attendance",
+    "/hearings/{hearing_id}/record/attendance",
     summary="Who attended, when, and for how long",
     action=Action.READ_HEARINGS,
 )
