@@ -91,8 +91,8 @@ async def plan_hearing_jobs(
                     created_at=now,
                 )
             )
-        elif row.state != JobState.PENDING:  # moved later than a job that already ran
-            row.state, row.due_at, row.fired_at, row.result = (
+        elif existing.state != JobState.PENDING:  # moved later than a job that already ran
+            existing.state, existing.due_at, existing.fired_at, existing.result = (
                 JobState.PENDING,
                 job.due_at,
                 None,
