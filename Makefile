@@ -4,9 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-export VCOURT_HOST ?= 127.0.0.1
-export VCOURT_PORT ?= 8080
-export VCOURT_DATA_DIR ?= ./var
+# VCOURT_HOST (127.0.0.1), VCOURT_PORT (8080), VCOURT_DATA_DIR (./var) and VCOURT_DEMO_TOKEN are
+# read by vcourt itself; set them in the environment to change the demo.
 
 .PHONY: demo test check lint typecheck system-deps venv bench clean
 

@@ -9,6 +9,16 @@ import pytest
 from conference.settings import ConfigError, load_settings
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test states its own environment; the caller's VCOURT_* must not leak in."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("VCOURT_"):
+            monkeypatch.delenv(name)
+
+
 def test_defaults_use_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path)
     assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'vcourt.db'}"
