@@ -18,6 +18,7 @@ from conference.domain.clock import to_utc
 from conference.domain.errors import Conflict
 from conference.domain.hearings import (
     HearingKind,
+    HearingPlan,
     HearingState,
     check_transition,
     ensure_editable,
@@ -217,14 +218,22 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
         (person,) = await named(s, [call.body])
         new = hearings_repo.participant_row(person, _next_position(row), now)
         plan = plan_of(row, [*row.participants, new])
-        await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
-        await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
+        await _check_participants_change(s, call, row, plan)
         row.participants.append(new)
         _bump(row, now)
         await s.flush()
         out = ParticipantOut.model_validate(new)
     await _announce(call, row, HearingChange.PARTICIPANTS)
     return out
+
+
+async def _check_participants_change(
+    s: AsyncSession, call: Call[Any, Any], row: HearingRow, plan: HearingPlan
+) -> None:
+    """A change of people is a change of booking: the same checks, the time unchanged (so an
+    adjourned hearing that has already begun is not refused for being in the past)."""
+    await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
+    await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
 
 
 @routes.route(
@@ -250,8 +259,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
         changed = hearings_repo.participant_row(person, target.position, now)
         others = [changed if p is target else p for p in row.participants]
         plan = plan_of(row, others)
-        await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
-        await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
+        await _check_participants_change(s, call, row, plan)
         for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
             setattr(target, field, getattr(changed, field))
         target.language, target.interprets_for = changed.language, changed.interprets_for
