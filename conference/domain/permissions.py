@@ -40,6 +40,7 @@ class RoomAction(StrEnum):
     RECORD_IDENTITY_CHECK = "record_identity_check"
     SCREEN_WITNESS = "screen_witness"
     LINK_INTERPRETER = "link_interpreter"
+    RECORD = "record"  # start and stop the court's recording
 
 
 EVERYONE = frozenset(Role)
@@ -72,6 +73,7 @@ ROLES: dict[RoomAction, frozenset[Role]] = {
     RoomAction.RECORD_IDENTITY_CHECK: RUNS_THE_ROOM,
     RoomAction.SCREEN_WITNESS: RUNS_THE_ROOM,
     RoomAction.LINK_INTERPRETER: RUNS_THE_ROOM,
+    RoomAction.RECORD: RUNS_THE_ROOM,
 }
 
 # In which hearing states each action is possible (any role).
@@ -99,6 +101,7 @@ STATES: dict[RoomAction, frozenset[HearingState]] = {
     RoomAction.RECORD_IDENTITY_CHECK: LIVE,
     RoomAction.SCREEN_WITNESS: LIVE,
     RoomAction.LINK_INTERPRETER: LIVE,
+    RoomAction.RECORD: SESSION,  # adjourning or closing stops it
 }
 
 # Only court staff may be in the room before it opens or while it is adjourned.

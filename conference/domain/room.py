@@ -79,6 +79,7 @@ class Room(BaseModel):
     seats: dict[str, Seat]
     version: int = 0  # number of events applied
     consultations: int = 0  # consultation rooms opened so far (names c1, c2, …)
+    recording: bool = False  # the court's recording is on
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -167,8 +168,31 @@ class Room(BaseModel):
         the hearing; no person acts, so only the transition table applies."""
         check_transition(self.state, new)
         return self._emit(
-            ev.HearingStateChanged(at=now, actor=None, old=self.state, new=new, reason=reason)
+            *self._recording_ends(None, new, now),
+            ev.HearingStateChanged(at=now, actor=None, old=self.state, new=new, reason=reason),
         )
+
+    # --- recording --------------------------------------------------------------------------
+
+    def start_recording(self, actor: str, now: datetime) -> list[ev.RoomEvent]:
+        self._authorize(actor, RoomAction.RECORD)
+        if self.recording:
+            raise NotAllowed("the hearing is already being recorded")
+        return self._emit(ev.RecordingStarted(at=now, actor=actor))
+
+    def stop_recording(self, actor: str, now: datetime) -> list[ev.RoomEvent]:
+        self._authorize(actor, RoomAction.RECORD)
+        if not self.recording:
+            raise NotAllowed("the hearing is not being recorded")
+        return self._emit(ev.RecordingStopped(at=now, actor=actor))
+
+    def _recording_ends(
+        self, actor: str | None, new: HearingState, now: datetime
+    ) -> list[ev.RoomEvent]:
+        """Adjourning or closing stops the recording: said in the record, not implied."""
+        if not self.recording or new in {HearingState.IN_SESSION, HearingState.PAUSED}:
+            return []
+        return [ev.RecordingStopped(at=now, actor=actor, reason=f"the hearing is {new.value}")]
 
     def admit(self, actor: str, target: str, now: datetime) -> list[ev.RoomEvent]:
         self._authorize(actor, RoomAction.ADMIT)
@@ -408,7 +432,11 @@ class Room(BaseModel):
                 self.seats[pid].hidden_from = list(hidden)
             case ev.InterpreterLinked(interpreter_id=iid, participant_id=pid):
                 self.seats[iid].interprets_for = pid
-            case ev.JoinRefused() | ev.CommandRefused():
+            case ev.RecordingStarted():
+                self.recording = True
+            case ev.RecordingStopped():
+                self.recording = False
+            case ev.JoinRefused() | ev.CommandRefused() | ev.RecordingSaved():
                 return  # recorded, but the room does not change
         self.version += 1
 
@@ -477,5 +505,6 @@ class Room(BaseModel):
             raise NotAllowed("you must be connected to run the room")
         check_transition(self.state, new)
         return self._emit(
-            ev.HearingStateChanged(at=now, actor=actor, old=self.state, new=new, reason=reason)
+            *self._recording_ends(actor, new, now),
+            ev.HearingStateChanged(at=now, actor=actor, old=self.state, new=new, reason=reason),
         )

@@ -133,6 +133,29 @@ class InterpreterLinked(_Event):
     participant_id: str
 
 
+class RecordingStarted(_Event):
+    type: Literal["recording_started"] = "recording_started"
+
+
+class RecordingStopped(_Event):
+    type: Literal["recording_stopped"] = "recording_stopped"
+    reason: str | None = None
+
+
+class RecordingSaved(_Event):
+    """Recorded only: one finished recording file and its SHA-256, so the record vouches for
+    the file (a changed or swapped file no longer matches the chained hash)."""
+
+    type: Literal["recording_saved"] = "recording_saved"
+    speaker_id: str  # whose track (not `participant_id`: the file is not news for them)
+    kind: str  # audio or video
+    file: str  # path under the recordings directory
+    sha256: str
+    bytes: int
+    started_at: datetime
+    ended_at: datetime
+
+
 class JoinRefused(_Event):
     """Recorded only: someone with a real link for this hearing was turned away."""
 
@@ -170,10 +193,16 @@ RoomEvent = Annotated[
     | IdentityChecked
     | WitnessScreened
     | InterpreterLinked
+    | RecordingStarted
+    | RecordingStopped
+    | RecordingSaved
     | JoinRefused
     | CommandRefused,
     Field(discriminator="type"),
 ]
+
+# Events that only go into the record: the room itself does not change.
+RECORDED_ONLY = (JoinRefused, CommandRefused, RecordingSaved)
 
 EVENT_ADAPTER: TypeAdapter[RoomEvent] = TypeAdapter(RoomEvent)
 

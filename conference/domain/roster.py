@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from conference.domain.hearings import COURT_STAFF_ROLES, HearingKind, HearingState, Role
+from conference.domain.media_routing import MAIN, OUTSIDE, MediaFacts
 from conference.domain.permissions import RoomAction, may
 from conference.domain.room import Presence, Room, Seat
 
@@ -143,3 +144,16 @@ def may_exchange_media(room: Room, a: str, b: str) -> bool:
     if ra.zone != rb.zone or not (ra.may_receive and rb.may_receive):
         return False
     return a not in rb.hidden_from and b not in ra.hidden_from
+
+
+def media_facts(r: Routing) -> MediaFacts:
+    """The media server's view of one participant: anyone not in the hearing room or a
+    consultation room (waiting, outside, disconnected, or the hearing not live) is outside."""
+    inside = r.may_receive and (r.zone == MAIN or r.zone.startswith("consultation:"))
+    return MediaFacts(
+        participant_id=r.participant_id,
+        may_send_audio=r.may_send_audio,
+        may_send_video=r.may_send_video,
+        zone=r.zone if inside else OUTSIDE,
+        screened_from=r.hidden_from,
+    )

@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "record_identity_check": (RUNNERS, LIVE, set()),
     "screen_witness": (RUNNERS, LIVE, set()),
     "link_interpreter": (RUNNERS, LIVE, set()),
+    "record": (RUNNERS, SESSION, set()),  # the court's recording, on and off
 }
 
 
