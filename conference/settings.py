@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     record_webhook_secret: SecretStr | None = None
 
     # --- media (aiortc, recording, TURN) ---
+    # false: no embedded media server; pages and agents connect peer to peer (signal.*)
+    media_enabled: bool = True
     # Addresses ICE offers as host candidates; empty: every interface aioice finds (it leaves
     # out loopback, so a single-machine setup or a test sets ["127.0.0.1"]).
     media_gather_addresses: list[str] = Field(default_factory=list)

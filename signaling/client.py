@@ -56,6 +56,9 @@ class SignalingClient:
         self.hearing: p.HearingView | None = None
         self.participant_id: str | None = None
         self.closed_reason: str | None = None
+        # called with every message as it arrives (e.g. a media agent answering the server's
+        # media.offer), before it is queued for wait_for
+        self.listeners: list[Callable[[p.ServerMessage], None]] = []
         self._ids = itertools.count(1)
         self._reader = asyncio.create_task(self._read())
 
@@ -99,10 +102,10 @@ class SignalingClient:
 
     # --- sending ----------------------------------------------------------------------------
 
-    def message(self, kind: str, **fields: Any) -> p.ClientMessage:
+    def message(self, message_type: str, /, **fields: Any) -> p.ClientMessage:
         """Build (and validate, here) a client message with a fresh id."""
         fields.setdefault("id", f"c{next(self._ids)}")
-        return p.CLIENT.validate_python({"v": 1, "type": kind, **fields})
+        return p.CLIENT.validate_python({"v": 1, "type": message_type, **fields})
 
     async def send(self, message: p.ClientMessage | p.Message) -> None:
         await self.ws.send_str(p.encode(message))
@@ -115,12 +118,13 @@ class SignalingClient:
 
     async def request(
         self,
-        kind: str,
+        message_type: str,
+        /,
         within: float = 10.0,
         **fields: Any,
     ) -> p.ServerMessage:
         """Send a message and wait for the answer carrying its id; an `error` raises."""
-        message = self.message(kind, **fields)
+        message = self.message(message_type, **fields)
         assert message.id is not None
         future: asyncio.Future[p.ServerMessage] = asyncio.get_running_loop().create_future()
         self.pending[message.id] = future
@@ -223,6 +227,8 @@ class SignalingClient:
             self.unreadable.append(orjson.dumps(raw).decode())
             return
         self._track(message)
+        for listener in self.listeners:
+            listener(message)
         self.received.append(message)
         self.inbox.put_nowait(message)
         ref = getattr(message, "re", None) or (

@@ -76,9 +76,12 @@ class FanOut:
         backend = self.media()
         if backend is not None:
             try:
-                await backend.apply_routing(live.hearing_id, routing(room))
+                if room.state in FINAL:
+                    await backend.end_hearing(live.hearing_id)
+                else:
+                    await backend.apply_room(live.hearing_id, routing(room), room.recording)
             except Exception:
-                log.exception("media backend failed to apply routing")
+                log.exception("media backend failed to apply the room's routing")
 
     def _announce(
         self,

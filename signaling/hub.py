@@ -259,6 +259,7 @@ class Hub(FanOut):
             state=room.state.value,
             locked=room.locked,
             version=room.version,
+            recording=room.recording,
         )
 
     def snapshot(self, live: LiveRoom, room: Room, viewer: str, ref: str | None = None) -> str:
@@ -401,7 +402,7 @@ class Hub(FanOut):
 
 
 def _changes(event: ev.RoomEvent) -> bool:
-    return not isinstance(event, ev.JoinRefused | ev.CommandRefused)
+    return not isinstance(event, ev.RECORDED_ONLY)
 
 
 def bye(reason: str, message: str) -> str:

@@ -26,7 +26,13 @@ MOVES = (
     ev.MovedToConsultation,
     ev.ReturnedFromConsultation,
 )
-STAFF_ONLY = (ev.JoinRefused, ev.CommandRefused, ev.IdentityChecked, ev.WitnessScreened)
+STAFF_ONLY = (
+    ev.JoinRefused,
+    ev.CommandRefused,
+    ev.IdentityChecked,
+    ev.WitnessScreened,
+    ev.RecordingSaved,
+)
 FINAL = (HearingState.CLOSED, HearingState.CANCELLED)
 
 

@@ -1,9 +1,10 @@
 """The seam to the media server: the signalling hub routes `media.*` messages to a backend.
 
-The media area registers one with `app[SERVICES]["media_backend"] = backend` in its setup; until
-then `media.offer` is answered with the error `media_unavailable`. After every change to a room
-the hub calls `apply_routing` with the pure routing facts (conference.domain.roster.routing).
-To push an offer to a participant (renegotiation), a backend calls
+The media area registers one with `app[SERVICES]["media_backend"] = backend` in its setup
+(signaling/media_bridge.py over the embedded aiortc server); without one, `media.offer` is
+answered with the error `media_unavailable`. After every change to a room the hub calls
+`apply_room` with the pure routing facts (conference.domain.roster.routing) and whether the
+court is recording. To push an offer to a participant (renegotiation), a backend calls
 `Hub.send_to(hearing_id, participant_id, ServerMediaOffer(...))`.
 """
 
@@ -18,20 +19,26 @@ MEDIA_BACKEND = "media_backend"  # key in app[SERVICES]
 
 
 class MediaBackend(Protocol):
-    async def connect(self, hearing_id: str, participant_id: str, offer_sdp: str) -> str:
-        """First offer from a participant: return the answer SDP."""
+    async def connect(self, hearing_id: str, participant_id: str, kind: str, offer_sdp: str) -> str:
+        """An offer for the participant's `kind` connection: return the answer SDP. A second
+        offer for the same kind replaces that connection."""
 
-    async def renegotiate(self, hearing_id: str, participant_id: str, offer_sdp: str) -> str:
-        """A later offer from the same participant: return the answer SDP."""
-
-    async def accept_answer(self, hearing_id: str, participant_id: str, answer_sdp: str) -> None:
+    async def accept_answer(
+        self, hearing_id: str, participant_id: str, kind: str, answer_sdp: str
+    ) -> None:
         """The participant's answer to an offer the server pushed."""
 
     async def add_candidate(
-        self, hearing_id: str, participant_id: str, candidate: IceCandidate
+        self, hearing_id: str, participant_id: str, kind: str, candidate: IceCandidate
     ) -> None: ...
 
     async def close(self, hearing_id: str, participant_id: str) -> None: ...
 
-    async def apply_routing(self, hearing_id: str, routing: dict[str, Routing]) -> None:
-        """Who may send what, in which zone, hidden from whom: apply it to the media routes."""
+    async def apply_room(
+        self, hearing_id: str, routing: dict[str, Routing], recording: bool
+    ) -> None:
+        """Who may send what, in which zone, hidden from whom, and whether to record: apply it
+        to the media routes. Called after every change; must be idempotent."""
+
+    async def end_hearing(self, hearing_id: str) -> None:
+        """The hearing is closed: stop recording and drop every connection."""

@@ -18,6 +18,8 @@ VERSION = 1
 ID = Annotated[str, Field(min_length=1, max_length=64)]
 SDP = Annotated[str, Field(min_length=1, max_length=60_000)]
 TEXT = Annotated[str, Field(max_length=500)]
+# Each participant has two media connections to the server, one per kind (see docs/media.md).
+KIND = Literal["audio", "video"]
 
 
 class Message(BaseModel):
@@ -88,6 +90,14 @@ class Lock(Message):
 
 class Unlock(Message):
     type: Literal["unlock"]
+
+
+class StartRecording(Message):
+    type: Literal["start_recording"]
+
+
+class StopRecording(Message):
+    type: Literal["stop_recording"]
 
 
 class CallWitness(_Target):
@@ -184,22 +194,28 @@ class SignalCandidate(Message):
 
 
 class MediaOffer(Message):
-    """Negotiate media with the server's media backend (to is always "server")."""
+    """Negotiate one of your two media connections (`kind`) with the server's media server;
+    a new offer for a kind replaces that connection (rejoin after a failure)."""
 
     type: Literal["media.offer"]
     to: Literal["server"] = "server"
+    kind: KIND
     sdp: SDP
 
 
 class MediaAnswer(Message):
+    """Your answer to an offer the server sent on the `kind` connection."""
+
     type: Literal["media.answer"]
     to: Literal["server"] = "server"
+    kind: KIND
     sdp: SDP
 
 
 class MediaCandidate(Message):
     type: Literal["media.candidate"]
     to: Literal["server"] = "server"
+    kind: KIND
     candidate: IceCandidate
 
 
@@ -224,6 +240,8 @@ Command = (
     | RecordIdentityCheck
     | ScreenWitness
     | LinkInterpreter
+    | StartRecording
+    | StopRecording
 )
 
 ClientMessage = Annotated[
@@ -256,6 +274,7 @@ class HearingView(BaseModel):
     state: str
     locked: bool
     version: int
+    recording: bool = False  # the court is recording: every page shows it
 
 
 class Welcome(Message):
@@ -267,6 +286,9 @@ class Welcome(Message):
     roster: list[RosterEntry]
     heartbeat_seconds: float
     reconnect_grace_seconds: float
+    # For RTCPeerConnection({iceServers}): STUN, and TURN with credentials that expire.
+    ice_servers: list[dict[str, Any]] = []
+    media: bool = False  # the server forwards media: send media.offer for audio and video
 
 
 class RoomSnapshot(Message):
@@ -339,6 +361,7 @@ class RelayedCandidate(Message):
 class ServerMediaAnswer(Message):
     type: Literal["media.answer"] = "media.answer"
     from_: Literal["server"] = Field(default="server", alias="from")
+    kind: KIND
     sdp: str
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
@@ -346,6 +369,7 @@ class ServerMediaAnswer(Message):
 class ServerMediaOffer(Message):
     type: Literal["media.offer"] = "media.offer"
     from_: Literal["server"] = Field(default="server", alias="from")
+    kind: KIND
     sdp: str
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
@@ -353,8 +377,23 @@ class ServerMediaOffer(Message):
 class ServerMediaCandidate(Message):
     type: Literal["media.candidate"] = "media.candidate"
     from_: Literal["server"] = Field(default="server", alias="from")
+    kind: KIND
     candidate: IceCandidate
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+
+
+class MediaQuality(Message):
+    """A participant's media connection as the server sees it: sent every few seconds to
+    court staff and to the participant, and at once when a connection fails."""
+
+    type: Literal["media.quality"] = "media.quality"
+    participant_id: str
+    state: str  # connecting, connected, failed, closed
+    fraction_lost: float  # upstream loss, 0..1, over the last interval
+    round_trip_ms: float | None
+    bitrate_in_kbps: float
+    bitrate_out_kbps: float
+    receiving: bool  # their media reached the server in the last interval
 
 
 class Batch(Message):
@@ -379,7 +418,8 @@ ServerMessage = Annotated[
     | RelayedCandidate
     | ServerMediaAnswer
     | ServerMediaOffer
-    | ServerMediaCandidate,
+    | ServerMediaCandidate
+    | MediaQuality,
     Field(discriminator="type"),
 ]
 SERVER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)  # type: ignore[arg-type]
@@ -454,8 +494,8 @@ def decode(frame: str | bytes, max_bytes: int) -> ClientMessage:
             raise FrameError(
                 "unknown_type", f"unknown message type {kind!r}", ref, kind, "type"
             ) from None
-        # the first location element is the union tag; drop it for people
-        field = loc.split(".", 1)[1] if "." in loc else loc
+        # the first location element is the union tag (which may hold a dot: media.offer)
+        field = ".".join(str(part) for part in err["loc"][1:]) or loc
         raise FrameError(
             "invalid_message", f"{kind}: {field}: {err['msg']}", ref, kind, field
         ) from None

@@ -85,7 +85,8 @@ def report(
     hearing: HearingRow, rows: list[HearingEventRow], *, utc: bool = False
 ) -> dict[str, Any]:
     """Attendance (join/leave times, total time per person), duration, state history,
-    identity checks and admission decisions, in court time (or UTC, for the case system)."""
+    identity checks, admission and recording decisions, and the recorded files with their
+    hashes, in court time (or UTC, for the case system)."""
 
     def court(moment: datetime | None) -> str | None:
         if moment is None:
@@ -95,7 +96,7 @@ def report(
     names = {p.id: (p.name, p.role) for p in hearing.participants}
     open_since: dict[str, datetime] = {}
     spans: dict[str, list[dict[str, Any]]] = {pid: [] for pid in names}
-    states, checks, decisions = [], [], []
+    states, checks, decisions, recordings = [], [], [], []
     started = closed = None
     for row in rows:
         event = as_event(row)
@@ -129,6 +130,29 @@ def report(
                         "document": event.document,
                         "verified": event.verified,
                         "notes": event.notes,
+                    }
+                )
+            case ev.RecordingStarted() | ev.RecordingStopped():
+                decisions.append(
+                    {
+                        "at": court(event.at),
+                        "decision": event.type,
+                        "participant": None,
+                        "by": names.get(event.actor or "", ("system",))[0],
+                        "reason": getattr(event, "reason", None),
+                    }
+                )
+            case ev.RecordingSaved():
+                recordings.append(
+                    {
+                        "participant": names.get(event.speaker_id, ("?",))[0],
+                        "participant_id": event.speaker_id,
+                        "kind": event.kind,
+                        "file": event.file,
+                        "sha256": event.sha256,
+                        "bytes": event.bytes,
+                        "started_at": court(event.started_at),
+                        "ended_at": court(event.ended_at),
                     }
                 )
             case ev.ParticipantAdmitted() | ev.ParticipantRejected() | ev.ParticipantRemoved():
@@ -171,6 +195,7 @@ def report(
         "state_history": states,
         "identity_checks": checks,
         "decisions": decisions,
+        "recordings": recordings,  # each file's SHA-256 as chained in the record
         "entries": len(rows),
         "last_hash": rows[-1].hash if rows else GENESIS,
     }

@@ -1,4 +1,5 @@
-"""The printable hearing record (biên bản): attendance, state history, identity checks."""
+"""The printable hearing record (biên bản): attendance, state history, identity checks,
+recordings with their hashes."""
 
 from __future__ import annotations
 
@@ -58,11 +59,17 @@ async def record_page(request: web.Request) -> web.Response:
         for c in report["identity_checks"]
     )
     decisions = "".join(
-        f"<li>{e(d['at'])}: {e(d['decision'].replace('participant_', ''))}"
-        f" {e(d['participant'])} by {e(d['by'])}"
+        f"<li>{e(d['at'])}: {e(d['decision'].replace('participant_', '').replace('_', ' '))}"
+        f" {e(d['participant'] or '')} by {e(d['by'])}"
         + (f" — {e(d['reason'])}" if d["reason"] else "")
         + "</li>"
         for d in report["decisions"]
+    )
+    recordings = "".join(
+        f"<tr><td>{e(r['participant'])}</td><td>{e(r['kind'])}</td><td>{e(r['started_at'])}"
+        f" – {e(r['ended_at'])}</td><td>{r['bytes']:,}</td><td><code>{e(r['file'])}</code><br>"
+        f"<small>SHA-256 <code>{e(r['sha256'])}</code></small></td></tr>"
+        for r in report["recordings"]
     )
     v = report["verification"]
     integrity = (
@@ -86,7 +93,10 @@ duration {_minutes(report["duration_seconds"])}.</p>
 <h2>Attendance / Thành phần tham dự</h2>
 <table><tr><th>Name</th><th>Role</th><th>Joined – left</th><th>Total</th></tr>{rows}</table>
 <h2>Identity checks / Kiểm tra căn cước</h2><ul>{checks or "<li>none</li>"}</ul>
-<h2>Admission decisions</h2><ul>{decisions or "<li>none</li>"}</ul>
+<h2>Recordings / Ghi âm, ghi hình</h2>
+<table><tr><th>Speaker</th><th>Track</th><th>From – to</th><th>Bytes</th><th>File</th></tr>
+{recordings or '<tr><td colspan="5">none</td></tr>'}</table>
+<h2>Admission and recording decisions</h2><ul>{decisions or "<li>none</li>"}</ul>
 <h2>Hearing states</h2><ul>{states or "<li>none</li>"}</ul>
 <p><small>Integrity: {integrity}.</small></p>
 </body></html>"""

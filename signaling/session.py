@@ -14,6 +14,7 @@ from conference.domain import room_events as ev
 from conference.domain.errors import DomainError, NotAllowed
 from conference.domain.room import Room, Seat
 from conference.domain.roster import may_exchange_media, roster_for
+from conference.media.ice import ice_servers_for
 from conference.store.tables import ParticipantRow
 from signaling import protocol as p
 from signaling.auth import Identity, identify
@@ -35,7 +36,7 @@ class Session:
         self.id = uuid.uuid4().hex
         self.identity: Identity | None = None
         self.participant_id = ""
-        self.media_started = False
+        self.media_started = False  # this connection sent a media offer
         self.tail: asyncio.Task[None] | None = None  # the last pipelined command's answer
 
     # --- Connection -------------------------------------------------------------------------
@@ -81,7 +82,10 @@ class Session:
         if self.identity is None:
             return
         backend = self.backend()
-        if backend is not None and self.media_started:
+        live = self.hub.rooms.get(self.identity.hearing_id)
+        current = live is not None and live.connections.get(self.participant_id) is self
+        if backend is not None and self.media_started and current:
+            # not when a newer connection (a rejoin) already holds this participant's media
             with contextlib.suppress(Exception):
                 await backend.close(self.identity.hearing_id, self.participant_id)
         await self.hub.connection_lost(self.identity.hearing_id, self)
@@ -238,6 +242,11 @@ class Session:
                     roster=roster_for(room, pid),
                     heartbeat_seconds=self.settings.signaling_heartbeat_seconds,
                     reconnect_grace_seconds=self.settings.signaling_reconnect_grace_seconds,
+                    # only now, after the link's version and revocation were checked
+                    ice_servers=[
+                        s.as_json() for s in ice_servers_for(self.settings, pid, self.clock())
+                    ],
+                    media=self.backend() is not None,
                 )
             )
             self.identity, self.participant_id = identity, pid
@@ -321,6 +330,10 @@ class Session:
                     return room.screen_witness(me, t, list(hidden), now())
                 case p.LinkInterpreter(interpreter_id=i, participant_id=t):
                     return room.link_interpreter(me, i, t, now())
+                case p.StartRecording():
+                    return room.start_recording(me, now())
+                case p.StopRecording():
+                    return room.stop_recording(me, now())
             raise p.FrameError("unknown_type", f"unknown message type {message.type!r}")
 
         return run
@@ -380,17 +393,20 @@ class Session:
             )
         hid, pid = self.hearing_id, self.participant_id
         match message:
-            case p.MediaOffer(sdp=sdp):
-                if self.media_started:
-                    answer = await backend.renegotiate(hid, pid, sdp)
-                else:
-                    answer = await backend.connect(hid, pid, sdp)
-                    self.media_started = True
-                await self.send(p.ServerMediaAnswer(v=1, id=message.id, sdp=answer))
-            case p.MediaAnswer(sdp=sdp):
-                await backend.accept_answer(hid, pid, sdp)
-            case p.MediaCandidate(candidate=candidate):
-                await backend.add_candidate(hid, pid, candidate)
+            case p.MediaOffer(kind=kind, sdp=sdp):
+                # Allowed from the waiting room on, so admission shows media at once; the
+                # room's routing decides what is forwarded (nothing while waiting).
+                self.media_started = True
+                answer = await backend.connect(hid, pid, kind, sdp)
+                await self.send(p.ServerMediaAnswer(v=1, id=message.id, kind=kind, sdp=answer))
+            case p.MediaAnswer(kind=kind, sdp=sdp):
+                await backend.accept_answer(hid, pid, kind, sdp)
+                if message.id:
+                    await self.ack(message)
+            case p.MediaCandidate(kind=kind, candidate=candidate):
+                await backend.add_candidate(hid, pid, kind, candidate)
+                if message.id:
+                    await self.ack(message)
 
 
 def _out_of_turn(message: p.ClientMessage, why: str) -> p.FrameError:

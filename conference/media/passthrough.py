@@ -13,6 +13,8 @@ RTCRtpSender, though, packs pre-encoded `av.Packet`s as they are (`_next_encoded
   drops the oldest on overflow (counted), so a slow subscriber never grows memory.
 - `attach_sender` replaces the sender's keyframe flag (useless when nothing is encoded) by a
   callback, so a subscriber's PLI/FIR becomes a PLI to the publisher.
+- `create_reoffer` keeps a connection's negotiated RTP header extension ids when the server
+  renegotiates (aiortc would renumber them, and browsers refuse that).
 - `configure_network` sets the addresses ICE gathers on, a larger UDP receive buffer, and drops
   malformed datagrams that would otherwise raise inside aioice's `datagram_received`.
 
@@ -380,3 +382,32 @@ def label_sender(sender: RTCRtpSender, stream_id: str) -> None:
     """Name the MediaStream (msid) a forwarded track belongs to: the publisher's id, so the
     subscriber's page knows whose picture it is."""
     sender._stream_id = stream_id
+
+
+async def create_reoffer(pc: aiortc.RTCPeerConnection) -> aiortc.RTCSessionDescription:
+    """An offer for a connection already negotiated, keeping its RTP header extension ids.
+
+    aiortc's createOffer resets every transceiver to its own default extension ids; a browser
+    that negotiated other ids refuses the re-offer ("RTP extension ID reassignment not
+    supported"). So: the ids agreed so far (the remote's, kept in `_headerExtensions`) replace
+    aiortc's in the offer's SDP, and extensions never agreed are left out. The answer then
+    carries the same ids, which aiortc adopts for sending.
+    """
+    agreed = {
+        ext.uri: ext.id
+        for t in pc.getTransceivers()
+        if t.mid is not None
+        for ext in t._headerExtensions
+    }
+    offer = await pc.createOffer()
+    if not agreed:
+        return offer
+    lines = []
+    for line in offer.sdp.splitlines():
+        if line.startswith("a=extmap:"):
+            uri = line.split()[1]
+            if uri not in agreed:
+                continue
+            line = f"a=extmap:{agreed[uri]} {uri}"
+        lines.append(line)
+    return aiortc.RTCSessionDescription("\r\n".join(lines) + "\r\n", "offer")

@@ -32,6 +32,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.mediastreams import MediaStreamTrack
+from aiortc.sdp import candidate_from_sdp
 
 from conference.domain.clock import Clock, system_clock
 from conference.domain.errors import InvalidValue, NotFound
@@ -45,6 +46,7 @@ from conference.media.passthrough import (
     PassThroughSource,
     attach_sender,
     configure_network,
+    create_reoffer,
     install_receiver,
     label_sender,
     restrict_codecs,
@@ -145,6 +147,27 @@ class MediaServer:
                 field="sdp",
             )
         conn.answer.set_result(answer_sdp)
+
+    async def add_candidate(
+        self,
+        participant_id: str,
+        kind: MediaKind,
+        candidate: str,
+        sdp_mid: str | None,
+        sdp_mline_index: int | None,
+    ) -> None:
+        """A trickled remote candidate ("candidate:..." as in the browser's event)."""
+        conn = self._find(participant_id, kind)
+        if not candidate:
+            return  # end of candidates: aiortc needs no marker
+        try:
+            parsed = candidate_from_sdp(candidate.removeprefix("candidate:"))
+        except (ValueError, IndexError) as exc:
+            raise InvalidValue(f"cannot read the candidate: {exc}", field="candidate") from exc
+        parsed.sdpMid, parsed.sdpMLineIndex = sdp_mid, sdp_mline_index
+        if parsed.sdpMid is None and parsed.sdpMLineIndex is None:
+            parsed.sdpMLineIndex = 0
+        await conn.pc.addIceCandidate(parsed)
 
     async def close(self, participant_id: str) -> None:
         """The participant left: close their connections; others keep their media."""
@@ -422,7 +445,7 @@ class MediaServer:
             log.warning("no signalling attached: cannot renegotiate %s", conn.participant_id)
             return
         pc = conn.pc
-        await pc.setLocalDescription(await pc.createOffer())
+        await pc.setLocalDescription(await create_reoffer(pc))
         conn.answer = asyncio.get_running_loop().create_future()
         await self.on_offer(hearing.id, conn.participant_id, conn.kind, pc.localDescription.sdp)
         try:

@@ -1,8 +1,8 @@
 """Wire the embedded media server into the app.
 
-`app[MEDIA_SERVER]` is the engine signalling drives (see conference/media/server.py). Finished
-recordings are stored in the `recordings` table here; signalling appends its own listener to
-`server.recording_listeners` to write each hash into the hearing record.
+`app[MEDIA_SERVER]` is the engine signalling drives (see conference/media/server.py), through
+the MediaBridge registered as signalling's media backend. Finished recordings are stored in the
+`recordings` table here; the bridge then writes each file's hash into the hearing record.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ def setup(app: web.Application) -> None:
 
 
 async def _media(app: web.Application) -> AsyncIterator[None]:
-    from web.keys import CLOCK, SESSIONS, SETTINGS
+    from signaling.media import MEDIA_BACKEND
+    from signaling.media_bridge import MediaBridge
+    from signaling.setup import HUB
+    from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
 
     settings = app[SETTINGS]
     server = MediaServer(settings, clock=app[CLOCK])
@@ -36,7 +39,11 @@ async def _media(app: web.Application) -> AsyncIterator[None]:
     async def store(info: RecordingInfo) -> None:
         await store_recording(sessions, settings.recordings_path, info)
 
-    server.recording_listeners.append(store)
+    server.recording_listeners.append(store)  # first the table, then the record's chain
     app[MEDIA_SERVER] = server
+    # signalling's cleanup context ran first (FEATURES order), so its hub exists
+    if settings.media_enabled:
+        app[SERVICES][MEDIA_BACKEND] = MediaBridge(server, app[HUB], app[CLOCK])
     yield
+    app[SERVICES].pop(MEDIA_BACKEND, None)
     await server.shutdown()

@@ -9,6 +9,7 @@ import contextlib
 import math
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import av
 from aiortc import (
@@ -27,6 +28,8 @@ from aiortc.mediastreams import (
 
 from conference.domain.media_routing import MediaKind
 from conference.media.server import MediaServer
+from signaling import protocol as p
+from signaling.client import SignalingClient
 
 WIDTH, HEIGHT = 320, 240
 
@@ -77,7 +80,7 @@ def mean_luma(frame: av.VideoFrame) -> float:
 class Peer:
     def __init__(
         self,
-        server: MediaServer,
+        server: MediaServer | None,
         hearing_id: str,
         participant_id: str,
         *,
@@ -117,16 +120,23 @@ class Peer:
             else:
                 pc.addTransceiver(kind.value, direction="recvonly")
             await pc.setLocalDescription(await pc.createOffer())
-            answer = await self.server.connect(
-                self.hearing_id, self.id, kind, pc.localDescription.sdp
-            )
+            answer = await self.send_offer(kind, pc.localDescription.sdp)
             await pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
 
     async def handle_offer(self, kind: MediaKind, sdp: str) -> None:
         pc = self.pcs[kind]
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
         await pc.setLocalDescription(await pc.createAnswer())
-        await self.server.accept_answer(self.id, kind, pc.localDescription.sdp)
+        await self.send_answer(kind, pc.localDescription.sdp)
+
+    # How offers and answers travel: straight to the engine here; over /ws in WsPeer.
+    async def send_offer(self, kind: MediaKind, sdp: str) -> str:
+        assert self.server is not None
+        return await self.server.connect(self.hearing_id, self.id, kind, sdp)
+
+    async def send_answer(self, kind: MediaKind, sdp: str) -> None:
+        assert self.server is not None
+        await self.server.accept_answer(self.id, kind, sdp)
 
     def _on_track(self, kind: MediaKind) -> Callable[[MediaStreamTrack], None]:
         def on_track(track: MediaStreamTrack) -> None:
@@ -188,3 +198,28 @@ class Signalling:
     def add(self, peer: Peer) -> Peer:
         self.peers[peer.id] = peer
         return peer
+
+
+class WsPeer(Peer):
+    """A participant whose media is negotiated over the signalling WebSocket, as a browser's
+    would be: media.offer per kind, and answers to the server's media.offer pushes."""
+
+    def __init__(self, client: SignalingClient, **kw: Any) -> None:
+        assert client.participant_id is not None and client.hearing is not None
+        super().__init__(None, client.hearing.hearing_id, client.participant_id, **kw)
+        self.client = client
+        client.listeners.append(self._on_message)
+
+    def _on_message(self, message: p.ServerMessage) -> None:
+        if isinstance(message, p.ServerMediaOffer):
+            self._tasks.append(
+                asyncio.ensure_future(self.handle_offer(MediaKind(message.kind), message.sdp))
+            )
+
+    async def send_offer(self, kind: MediaKind, sdp: str) -> str:
+        answer = await self.client.request("media.offer", kind=kind.value, sdp=sdp)
+        assert isinstance(answer, p.ServerMediaAnswer) and answer.kind == kind.value
+        return answer.sdp
+
+    async def send_answer(self, kind: MediaKind, sdp: str) -> None:
+        await self.client.send(self.client.message("media.answer", kind=kind.value, sdp=sdp))

@@ -21,30 +21,34 @@ class RecordingBackend:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
         self.routing: dict[str, Routing] = {}
+        self.recording = False
         self.routed = asyncio.Event()
 
-    async def connect(self, hearing_id: str, participant_id: str, offer_sdp: str) -> str:
-        self.calls.append(("connect", offer_sdp))
-        return "v=0 answer"
+    async def connect(self, hearing_id: str, participant_id: str, kind: str, offer_sdp: str) -> str:
+        self.calls.append(("connect", f"{kind} {offer_sdp}"))
+        return f"v=0 answer {kind}"
 
-    async def renegotiate(self, hearing_id: str, participant_id: str, offer_sdp: str) -> str:
-        self.calls.append(("renegotiate", offer_sdp))
-        return "v=0 answer 2"
-
-    async def accept_answer(self, hearing_id: str, participant_id: str, answer_sdp: str) -> None:
+    async def accept_answer(
+        self, hearing_id: str, participant_id: str, kind: str, answer_sdp: str
+    ) -> None:
         self.calls.append(("accept_answer", answer_sdp))
 
     async def add_candidate(
-        self, hearing_id: str, participant_id: str, candidate: p.IceCandidate
+        self, hearing_id: str, participant_id: str, kind: str, candidate: p.IceCandidate
     ) -> None:
-        self.calls.append(("add_candidate", candidate.candidate))
+        self.calls.append(("add_candidate", f"{kind} {candidate.candidate}"))
 
     async def close(self, hearing_id: str, participant_id: str) -> None:
         self.calls.append(("close", participant_id))
 
-    async def apply_routing(self, hearing_id: str, routing: dict[str, Routing]) -> None:
-        self.routing = routing
+    async def apply_room(
+        self, hearing_id: str, routing: dict[str, Routing], recording: bool
+    ) -> None:
+        self.routing, self.recording = routing, recording
         self.routed.set()
+
+    async def end_hearing(self, hearing_id: str) -> None:
+        self.calls.append(("end_hearing", hearing_id))
 
 
 async def test_media_messages_reach_the_backend_with_routing_facts(
@@ -53,11 +57,12 @@ async def test_media_messages_reach_the_backend_with_routing_facts(
     backend = RecordingBackend()
     client.app[SERVICES][MEDIA_BACKEND] = backend
     judge = await join("judge")
-    answer = await judge.request("media.offer", sdp="v=0 offer")
-    assert isinstance(answer, p.ServerMediaAnswer) and answer.sdp == "v=0 answer"
-    again = await judge.request("media.offer", sdp="v=0 offer 2")
-    assert isinstance(again, p.ServerMediaAnswer) and again.sdp == "v=0 answer 2"
-    await judge.send(judge.message("media.candidate", candidate={"candidate": "candidate:1"}))
+    answer = await judge.request("media.offer", kind="audio", sdp="v=0 offer")
+    assert isinstance(answer, p.ServerMediaAnswer)
+    assert (answer.kind, answer.sdp) == ("audio", "v=0 answer audio")
+    again = await judge.request("media.offer", kind="video", sdp="v=0 offer 2")
+    assert isinstance(again, p.ServerMediaAnswer) and again.sdp == "v=0 answer video"
+    await judge.request("media.candidate", kind="video", candidate={"candidate": "candidate:1"})
     await judge.request("open")
     await judge.request("start")
     clerk = await join("clerk")
@@ -76,4 +81,9 @@ async def test_media_messages_reach_the_backend_with_routing_facts(
     assert backend.routing[hearing.pid["plaintiff"]].zone == "none"
     await judge.close()
     await clerk.wait_for_event("participant_disconnected", participant_id=hearing.pid["judge"])
-    assert [c[0] for c in backend.calls] == ["connect", "renegotiate", "add_candidate", "close"]
+    assert backend.calls == [
+        ("connect", "audio v=0 offer"),
+        ("connect", "video v=0 offer 2"),
+        ("add_candidate", "video candidate:1"),
+        ("close", hearing.pid["judge"]),
+    ]

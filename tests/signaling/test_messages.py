@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import orjson
 import pytest
+from aiohttp.test_utils import TestClient
 
 from signaling import protocol as p
 from signaling.client import SignalingClient, SignalingError
+from signaling.media import MEDIA_BACKEND
 from tests.fixtures.signaling import Hearing, JoinAs
+from web.keys import SERVICES
 
 Connect = Callable[[], Awaitable[SignalingClient]]
 
@@ -73,10 +77,15 @@ async def test_joining_twice_is_out_of_turn(hearing: Hearing, join: JoinAs) -> N
     assert info.value.code == "out_of_turn"
 
 
-async def test_media_without_a_backend_is_a_clear_error(hearing: Hearing, join: JoinAs) -> None:
+async def test_media_without_a_backend_is_a_clear_error(
+    hearing: Hearing, join: JoinAs, client: TestClient[Any, Any]
+) -> None:
+    client.app[SERVICES].pop(MEDIA_BACKEND)  # as with VCOURT_MEDIA_ENABLED=false
     judge = await join("judge")
+    welcome = next(m for m in judge.received if isinstance(m, p.Welcome))
+    assert not welcome.media  # the page knows to connect peer to peer instead
     with pytest.raises(SignalingError) as info:
-        await judge.request("media.offer", sdp="v=0")
+        await judge.request("media.offer", kind="video", sdp="v=0")
     assert info.value.code == "media_unavailable"
 
 
