@@ -13,8 +13,9 @@ RTCRtpSender, though, packs pre-encoded `av.Packet`s as they are (`_next_encoded
   drops the oldest on overflow (counted), so a slow subscriber never grows memory.
 - `attach_sender` replaces the sender's keyframe flag (useless when nothing is encoded) by a
   callback, so a subscriber's PLI/FIR becomes a PLI to the publisher.
-- `create_reoffer` keeps a connection's negotiated RTP header extension ids when the server
-  renegotiates (aiortc would renumber them, and browsers refuse that).
+- `create_reoffer` keeps a connection's negotiated payload types and RTP header extension ids
+  when the server renegotiates (aiortc would renumber them; browsers refuse or follow that,
+  and aiortc's receiver then drops the renumbered packets).
 - `configure_network` sets the addresses ICE gathers on, a larger UDP receive buffer, and drops
   malformed datagrams that would otherwise raise inside aioice's `datagram_received`.
 
@@ -27,6 +28,7 @@ adding the version here.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import threading
 import time
@@ -39,9 +41,11 @@ import aioice
 import aioice.ice
 import aioice.turn
 import aiortc
+import aiortc.sdp
 import av
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcpeerconnection import filter_preferred_codecs
 
 log = logging.getLogger(__name__)
 
@@ -385,29 +389,52 @@ def label_sender(sender: RTCRtpSender, stream_id: str) -> None:
 
 
 async def create_reoffer(pc: aiortc.RTCPeerConnection) -> aiortc.RTCSessionDescription:
-    """An offer for a connection already negotiated, keeping its RTP header extension ids.
+    """An offer for a connection already negotiated, keeping what was agreed so far.
 
-    aiortc's createOffer resets every transceiver to its own default extension ids; a browser
-    that negotiated other ids refuses the re-offer ("RTP extension ID reassignment not
-    supported"). So: the ids agreed so far (the remote's, kept in `_headerExtensions`) replace
-    aiortc's in the offer's SDP, and extensions never agreed are left out. The answer then
-    carries the same ids, which aiortc adopts for sending.
+    aiortc's createOffer resets every transceiver to its own codec payload types and header
+    extension ids. A browser that negotiated others refuses renumbered extensions ("RTP
+    extension ID reassignment not supported") and, worse, switches its sending payload type
+    to the offer's, which aiortc's receiver (registered once, with the first payload types)
+    then drops. So the offer is rebuilt with aiortc's SDP model: negotiated sections keep
+    their agreed codecs, new sections take the agreed payload types of their kind (one
+    connection carries one kind, and a BUNDLE group must not map a type to two codecs), and
+    every section keeps only the agreed extension ids.
     """
-    agreed = {
+    negotiated = {
+        t.mid: copy.deepcopy(t._codecs)
+        for t in pc.getTransceivers()
+        if t.mid is not None and t.currentDirection is not None and t._codecs
+    }
+    agreed_ids = {
         ext.uri: ext.id
         for t in pc.getTransceivers()
-        if t.mid is not None
+        if t.mid in negotiated
         for ext in t._headerExtensions
     }
     offer = await pc.createOffer()
-    if not agreed:
+    if not negotiated:
         return offer
-    lines = []
-    for line in offer.sdp.splitlines():
-        if line.startswith("a=extmap:"):
-            uri = line.split()[1]
-            if uri not in agreed:
-                continue
-            line = f"a=extmap:{agreed[uri]} {uri}"
-        lines.append(line)
-    return aiortc.RTCSessionDescription("\r\n".join(lines) + "\r\n", "offer")
+    template = next(iter(negotiated.values()))
+    # New transceivers get their mid only in setLocalDescription; createOffer gave each its
+    # m-line index.
+    by_index = {t._get_mline_index(): t for t in pc.getTransceivers()}
+    description = aiortc.sdp.SessionDescription.parse(offer.sdp)
+    for index, media in enumerate(description.media):
+        mid = media.rtp.muxId
+        transceiver = by_index.get(index)
+        if transceiver is None or media.kind not in ("audio", "video"):
+            continue
+        codecs = negotiated.get(mid) or filter_preferred_codecs(
+            copy.deepcopy(template), transceiver._preferred_codecs
+        )
+        if codecs:
+            media.rtp.codecs = codecs
+            media.fmt = [c.payloadType for c in codecs]
+            transceiver._codecs = codecs
+        media.rtp.headerExtensions = [
+            aiortc.RTCRtpHeaderExtensionParameters(id=agreed_ids[ext.uri], uri=ext.uri)
+            for ext in media.rtp.headerExtensions
+            if ext.uri in agreed_ids
+        ]
+        transceiver._headerExtensions = media.rtp.headerExtensions
+    return aiortc.RTCSessionDescription(str(description), "offer")

@@ -1,7 +1,5 @@
-"""The hearing in real browsers: the judge's console and a party joining from their link, over
-the signalling server. The judge opens the waiting room, the party passes the device check and
-waits, the judge admits them, mutes them and closes the hearing, and the hearing record shows
-both."""
+"""The hearing in real browsers, beyond the main journey (test_browser_journey.py): a party
+coming back after a dropped connection, and a wrong PIN explained."""
 
 from __future__ import annotations
 
@@ -16,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
-from tests.pages.browser import serious_violations, shot, sign_in
+from tests.pages.browser import shot, sign_in
 from tests.pages.helpers import add_hearing, add_participant, join_token
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
@@ -55,63 +53,6 @@ def two_browsers(chromium: Any) -> Iterator[tuple[Page, Page]]:
     finally:
         judge.close()
         party.close()
-
-
-def test_judge_admits_mutes_and_closes(
-    two_browsers: tuple[Page, Page], live_app: LiveApp, hearing: tuple[str, str], artifacts: Path
-) -> None:
-    judge, party = two_browsers
-    hearing_id, link = hearing
-    sign_in(judge, live_app.url, JUDGE.username, JUDGE.password)
-    judge.goto(f"{live_app.url}/hearings/{hearing_id}/room")
-    expect(judge.locator("#connection")).to_have_text("Đã kết nối")
-    judge.get_by_role("button", name="Mở phòng chờ").click()
-    expect(judge.locator("#room-state")).to_have_text("Phòng chờ đang mở")
-    expect(judge.locator("#event-log")).to_contain_text(
-        "Trạng thái phiên tòa thay đổi · Phòng chờ đang mở"
-    )
-    expect(judge.get_by_role("button", name="Mở phòng chờ")).to_be_disabled()
-    shot(judge, artifacts, "01-judge-console")
-    assert serious_violations(judge) == []
-
-    party.goto(link)
-    expect(party.locator("#camera-status")).to_contain_text("Camera hoạt động")
-    party.locator("#device-ok").click()
-    party.locator("#enter-waiting").click()
-    expect(party.locator("#wait-status")).to_contain_text("Bạn đang ở phòng chờ")
-    shot(party, artifacts, "02-party-waiting")
-
-    waiting = judge.locator("#waiting-list li", has_text="Phạm Thị Bình")
-    expect(waiting).to_be_visible()
-    expect(judge.locator("#waiting-count")).to_have_text("1")
-    shot(judge, artifacts, "03-judge-sees-waiting")
-    waiting.get_by_label("Giấy tờ tùy thân đã xem (loại và số)").fill("CCCD 001090012345")
-    waiting.get_by_role("button", name="Xác nhận danh tính").click()
-    expect(waiting).to_contain_text("đã kiểm tra danh tính")
-    waiting.get_by_role("button", name="Cho vào").click()
-    present = judge.locator("#present-list li", has_text="Phạm Thị Bình")
-    expect(present).to_be_visible()
-    expect(party.locator("#hearing-status")).to_have_text("Bạn đang ở trong phiên tòa.")
-    shot(party, artifacts, "04-party-admitted")
-
-    present.get_by_role("button", name="Tắt micro").click()
-    expect(present).to_contain_text("đã tắt micro")
-    expect(judge.locator("#event-log")).to_contain_text("Phạm Thị Bình · bị tắt micro")
-    shot(judge, artifacts, "05-judge-muted-party")
-
-    judge.on("dialog", lambda dialog: dialog.accept())
-    judge.get_by_role("button", name="Kết thúc phiên tòa").click()
-    expect(judge.locator("#room-state")).to_have_text("Đã kết thúc")
-    expect(party.locator("#wait-status")).to_have_text(
-        "Phiên tòa đã kết thúc. Cảm ơn bạn đã tham gia."
-    )
-    shot(party, artifacts, "06-party-after-close")
-
-    judge.goto(f"{live_app.url}/hearings/{hearing_id}/record")
-    record = judge.locator("body")
-    expect(record).to_contain_text("Phạm Thị Bình")
-    expect(record).to_contain_text(JUDGE.full_name)
-    shot(judge, artifacts, "07-record")
 
 
 def test_party_rejoins_after_a_dropped_connection(

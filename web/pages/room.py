@@ -91,6 +91,16 @@ def console_strings(request: web.Request) -> dict[str, str]:
         "ev_join_refused": _("could not join"),
         "ev_command_refused": _("command refused"),
         "confirm_identity": _("Confirm identity"),
+        "ev_recording_started": _("Recording started"),
+        "ev_recording_stopped": _("Recording stopped"),
+        "ev_recording_saved": _("recording file saved"),
+        "quality_good": _("good connection"),
+        "quality_poor": _("poor connection"),
+        "quality_failed": _("media connection failed"),
+        "quality_connecting": _("media connecting"),
+        "quality_details": _("Loss"),
+        "no_devices": _("No camera or microphone: you can watch and listen only."),
+        "media_failed": _("Video could not be connected:"),
     }
 
 

@@ -1,4 +1,5 @@
 // The judge's console: waiting room, people in the hearing, commands, and the live event log.
+import { HearingMedia, Tiles } from "./media.js";
 import { SignalingClient } from "./signaling.js";
 
 const root = document.getElementById("console");
@@ -11,7 +12,12 @@ const lists = {
 const errorBox = document.getElementById("command-error");
 const log = document.getElementById("event-log");
 const roster = new Map();
+const quality = new Map(); // participant id → the server's latest media.quality for them
 let client = null;
+let media = null;
+const tiles = new Tiles(document.getElementById("videos"), {
+  label: (pid) => (roster.get(pid) || {}).name || "",
+});
 
 function button(label, onClick, className = "button small") {
   const b = document.createElement("button");
@@ -70,6 +76,8 @@ function person(entry) {
   if (entry.audio_muted) details.push(t.muted);
   if (entry.identity_checked) details.push(t.checked);
   who.append(name, ` · ${details.join(" · ")}`);
+  const q = quality.get(entry.participant_id);
+  if (q && entry.connection === "connected") who.append(" ", qualityBadge(q));
   const actions = document.createElement("span");
   actions.className = "actions";
   const id = entry.participant_id;
@@ -104,6 +112,21 @@ function person(entry) {
   return li;
 }
 
+// Connection quality as the server measures it: a word, with the numbers for IT staff.
+function qualityBadge(q) {
+  const badge = document.createElement("span");
+  let level = "good";
+  if (q.state === "failed") level = "failed";
+  else if (q.state !== "connected") level = "connecting";
+  else if (q.fraction_lost > 0.05 || (q.round_trip_ms || 0) > 400 || !q.receiving) level = "poor";
+  badge.className = `badge quality ${level}`;
+  badge.dataset.quality = level;
+  badge.textContent = t[`quality_${level}`] || level;
+  const rtt = q.round_trip_ms == null ? "–" : `${q.round_trip_ms} ms`;
+  badge.title = `${t.quality_details} ${(q.fraction_lost * 100).toFixed(1)} % · RTT ${rtt} · ↑${q.bitrate_in_kbps} ↓${q.bitrate_out_kbps} kbit/s`;
+  return badge;
+}
+
 function draw() {
   const groups = { waiting: [], present: [], outside: [] };
   for (const entry of roster.values()) {
@@ -117,12 +140,20 @@ function draw() {
   if (!groups.waiting.length) lists.waiting.append(Object.assign(document.createElement("li"), { textContent: t.nobody_waiting }));
   if (!groups.present.length) lists.present.append(Object.assign(document.createElement("li"), { textContent: t.nobody_in }));
   document.getElementById("waiting-count").textContent = String(groups.waiting.length);
+  const me = roster.get(client.participantId);
+  const here = (e) => e.connection === "connected" && (
+    me && me.presence === "in_consultation"
+      ? e.consultation_room === me.consultation_room
+      : e.presence === "admitted");
+  tiles.keep(new Set([...roster.values()].filter(here).map((e) => e.participant_id)));
 }
 
 function showHearing(hearing) {
   document.getElementById("room-state").textContent = t[`state_${hearing.state}`] || hearing.state;
   root.dataset.state = hearing.state;
   document.getElementById("lock-indicator").hidden = !hearing.locked;
+  document.getElementById("recording-indicator").hidden = !hearing.recording;
+  root.dataset.recording = hearing.recording ? "on" : "off";
   enableCommands(hearing);
 }
 
@@ -152,6 +183,8 @@ const ALLOWED = {
   lock: ["open", "in_session", "paused"],
   unlock: ["open", "in_session", "paused"],
   close: ["open", "in_session", "paused", "adjourned"],
+  start_recording: ["in_session", "paused"],
+  stop_recording: ["in_session", "paused"],
 };
 
 function enableCommands(hearing) {
@@ -160,6 +193,8 @@ function enableCommands(hearing) {
     let ok = (ALLOWED[type] || []).includes(hearing.state);
     if (type === "lock") ok = ok && !hearing.locked;
     if (type === "unlock") ok = ok && hearing.locked;
+    if (type === "start_recording") ok = ok && !hearing.recording;
+    if (type === "stop_recording") ok = ok && hearing.recording;
     b.disabled = !ok;
   }
 }
@@ -170,7 +205,8 @@ function connection(state) {
 }
 
 async function start() {
-  client = new SignalingClient("/ws");
+  // ?hearing= lets the proxy send everyone in this hearing to the node with its media
+  client = new SignalingClient(`/ws?hearing=${encodeURIComponent(root.dataset.hearing)}`);
   client.on("room", ({ hearing, roster: entries }) => {
     roster.clear();
     for (const entry of entries) roster.set(entry.participant_id, entry);
@@ -181,7 +217,14 @@ async function start() {
   client.on("disconnected", () => {
     if (!client.closedByServer) connection("reconnecting");
   });
-  client.on("reconnected", () => connection("connected"));
+  client.on("reconnected", () => {
+    connection("connected");
+    if (media) media.restart();
+  });
+  client.on("media.quality", (q) => {
+    quality.set(q.participant_id, q);
+    draw();
+  });
   client.on("bye", (bye) => {
     addLog(bye.message);
     connection("ended");
@@ -192,8 +235,9 @@ async function start() {
   }
   connection("connecting");
   try {
-    await client.join({ hearing_id: root.dataset.hearing });
+    const welcome = await client.join({ hearing_id: root.dataset.hearing });
     connection("connected");
+    if (welcome.media) await startMedia(welcome);
   } catch (error) {
     // A refused join is final for this client: no automatic retry with the same (wrong) PIN.
     client.closedByServer = true;
@@ -201,6 +245,36 @@ async function start() {
     connection("ended");
     errorBox.textContent = `${t.refused} ${error.message}`;
     errorBox.hidden = false;
+  }
+}
+
+async function startMedia(welcome) {
+  let stream = null;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  } catch (error) {
+    addLog(`${t.no_devices} (${error.name})`);
+  }
+  media = new HearingMedia(client, {
+    iceServers: welcome.ice_servers,
+    onTrack: (pid, kind, track) => {
+      tiles.add(pid, kind, track);
+      draw();
+    },
+    onState: (kind, state) => {
+      root.dataset[`media${kind === "audio" ? "Audio" : "Video"}`] = state;
+    },
+  });
+  window.__vcourtMedia = media; // support staff read getStats from the console
+  if (stream) {
+    const mine = tiles.tile(client.participantId);
+    mine.video.srcObject = stream;
+    mine.figure.classList.add("self");
+  }
+  try {
+    await media.start(stream);
+  } catch (error) {
+    addLog(`${t.media_failed} ${error.message}`);
   }
 }
 

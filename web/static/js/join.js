@@ -1,5 +1,6 @@
 // The party's journey: device check, then the waiting room (live once signalling is installed).
 import { DeviceCheck, problemKind } from "./devicecheck.js";
+import { HearingMedia, Tiles } from "./media.js";
 import { SignalingClient } from "./signaling.js";
 
 const root = document.getElementById("journey");
@@ -70,7 +71,12 @@ function show(step) {
 const waitStatus = document.getElementById("wait-status");
 const hearingStatus = document.getElementById("hearing-status");
 let client = null;
+let media = null;
 let current = "device";
+const names = new Map();
+const tiles = new Tiles(document.getElementById("videos"), {
+  label: (pid) => names.get(pid) || msg.msgCourt,
+});
 
 function place(entry) {
   root.dataset.presence = entry.presence;
@@ -96,16 +102,25 @@ function connection(state) {
 export async function enterWaitingRoom() {
   const pin = document.getElementById("pin").value.trim();
   const button = document.getElementById("enter-waiting");
-  client = new SignalingClient("/ws");
-  client.on("room", ({ roster }) => {
+  client = new SignalingClient(`/ws?hearing=${encodeURIComponent(msg.hearing)}`);
+  client.on("room", ({ hearing, roster }) => {
     const entry = roster.find((e) => e.participant_id === client.participantId);
     if (entry) place(entry);
+    document.getElementById("recording-indicator").hidden = !hearing.recording;
+    root.dataset.recording = hearing.recording ? "on" : "off";
+    for (const e of roster) names.set(e.participant_id, e.name);
+    const others = roster.filter((e) => e.participant_id !== client.participantId && e.connection === "connected");
+    tiles.keep(new Set(others.map((e) => e.participant_id)));
   });
   client.on("disconnected", () => {
     if (!client.closedByServer) connection("reconnecting");
   });
-  client.on("reconnected", () => connection("connected"));
+  client.on("reconnected", () => {
+    connection("connected");
+    if (media) media.restart();
+  });
   client.on("bye", (bye) => {
+    if (media) media.close();
     root.dataset.presence = "gone";
     connection("ended");
     show((current = "wait"));
@@ -117,8 +132,9 @@ export async function enterWaitingRoom() {
   window.__vcourtClient = client; // for support staff diagnosing a call from the console
   connection("connecting");
   try {
-    await client.join(pin ? { token: msg.token, pin } : { token: msg.token });
+    const welcome = await client.join(pin ? { token: msg.token, pin } : { token: msg.token });
     connection("connected");
+    if (welcome.media) startMedia(welcome);
   } catch (error) {
     // A refused join is final for this client: no automatic retry with the same (wrong) PIN.
     client.closedByServer = true;
@@ -130,9 +146,30 @@ export async function enterWaitingRoom() {
   return client;
 }
 
+// Connected from the waiting room on, so admission shows the court at once; the server
+// forwards nothing until the judge admits us.
+async function startMedia(welcome) {
+  if (media) media.close();
+  media = new HearingMedia(client, {
+    iceServers: welcome.ice_servers,
+    onTrack: (pid, kind, track) => tiles.add(pid, kind, track),
+    onState: (kind, state) => {
+      root.dataset[`media${kind === "audio" ? "Audio" : "Video"}`] = state;
+      if (state === "failed") hearingStatus.textContent = msg.msgMediaFailed;
+    },
+  });
+  window.__vcourtMedia = media;
+  try {
+    await media.start(check.stream);
+  } catch (error) {
+    hearingStatus.textContent = msg.msgMediaFailed;
+  }
+}
+
 document.getElementById("enter-waiting").addEventListener("click", enterWaitingRoom);
 document.getElementById("leave").addEventListener("click", () => {
   if (client) client.leave();
+  if (media) media.close();
   check.stop();
   show((current = "wait"));
   waitStatus.textContent = msg.msgLeft;
