@@ -11,6 +11,8 @@ RTCRtpSender, though, packs pre-encoded `av.Packet`s as they are (`_next_encoded
   thread aiortc starts anyway only waits for the end of the track.
 - `ForwardedTrack` is what a subscriber's RTCRtpSender reads: a bounded queue of packets that
   drops the oldest on overflow (counted), so a slow subscriber never grows memory.
+- `PassThroughSource.request_keyframe` sends aiortc's PLI for the media SSRC, never the RTX one
+  aiortc also lists among its synchronization sources.
 - `attach_sender` replaces the sender's keyframe flag (useless when nothing is encoded) by a
   callback, so a subscriber's PLI/FIR becomes a PLI to the publisher.
 - `create_reoffer` keeps a connection's negotiated payload types and RTP header extension ids
@@ -218,12 +220,23 @@ class PassThroughSource:
                 loop = asyncio.get_running_loop()
                 self._pending_keyframe = loop.call_later(wait, self._send_pending_keyframe)
             return
-        sources = self.receiver.getSynchronizationSources()
-        if not sources:
+        ssrc = self._media_ssrc()
+        if ssrc is None:
             return
         self._last_keyframe_request = now
-        task = asyncio.ensure_future(self.receiver._send_rtcp_pli(sources[0].source))
+        task = asyncio.ensure_future(self.receiver._send_rtcp_pli(ssrc))
         task.add_done_callback(_log_failure)
+
+    def _media_ssrc(self) -> int | None:
+        """The SSRC a PLI must name. aiortc's synchronization sources also list the RTX
+        stream (Chrome sends its bandwidth probes there, often first); a PLI naming it is
+        ignored, so an RTX SSRC is mapped to the media SSRC it repairs."""
+        sources = self.receiver.getSynchronizationSources()
+        if not sources:
+            return None
+        rtx: dict[int, int] = getattr(self.receiver, "_RTCRtpReceiver__rtx_ssrc", {})
+        media = [rtx.get(s.source, s.source) for s in sources]
+        return next((m for m in media if m not in rtx), media[0])
 
     def _send_pending_keyframe(self) -> None:
         self._pending_keyframe = None

@@ -1,7 +1,8 @@
-"""Steps the browser tests share: sign in, take a screenshot, run axe-core."""
+"""Steps the browser tests share: sign in, take a screenshot, run axe-core, read getStats."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +44,32 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in SERIOUS
     ]
+
+
+def media_stats(page: Page) -> dict[str, int]:
+    stats: dict[str, int] = page.evaluate("async () => await window.__vcourtMedia.framesDecoded()")
+    return stats
+
+
+def wait_for_video(page: Page, within: float = 20) -> dict[str, int]:
+    """Until this browser has decoded frames of someone else's video (getStats)."""
+    deadline = time.monotonic() + within
+    while True:
+        stats = media_stats(page)
+        if stats["video"] > 0:
+            return stats
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no video decoded: {stats}")
+        page.wait_for_timeout(250)
+
+
+def audio_packets_in(page: Page, seconds: float) -> int:
+    before = media_stats(page)["audio"]
+    page.wait_for_timeout(seconds * 1000)
+    return media_stats(page)["audio"] - before
+
+
+def video_frames_in(page: Page, seconds: float) -> int:
+    before = media_stats(page)["video"]
+    page.wait_for_timeout(seconds * 1000)
+    return media_stats(page)["video"] - before

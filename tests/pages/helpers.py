@@ -110,7 +110,9 @@ async def add_participant(
         await engine.dispose()
 
 
-def join_token(secret: str, hearing_id: str, participant_id: str, *, hours: float = 24) -> str:
+def join_token(
+    secret: str, hearing_id: str, participant_id: str, *, hours: float = 24, role: str = "party"
+) -> str:
     from datetime import timedelta
 
     from conference.domain.hearings import Role
@@ -119,7 +121,7 @@ def join_token(secret: str, hearing_id: str, participant_id: str, *, hours: floa
     claims = JoinClaims(
         hearing_id=hearing_id,
         participant_id=participant_id,
-        role=Role.PARTY,
+        role=Role(role),
         link_version=1,
         expires_at=datetime.now(UTC) + timedelta(hours=hours),
     )

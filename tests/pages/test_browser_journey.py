@@ -17,7 +17,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
-from tests.pages.browser import serious_violations, shot, sign_in
+from tests.pages.browser import (
+    audio_packets_in,
+    media_stats,
+    serious_violations,
+    shot,
+    sign_in,
+    wait_for_video,
+)
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
@@ -52,29 +59,6 @@ def _next_week() -> str:
     from zoneinfo import ZoneInfo
 
     return (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=7)).date().isoformat()
-
-
-def media_stats(page: Page) -> dict[str, int]:
-    stats: dict[str, int] = page.evaluate("async () => await window.__vcourtMedia.framesDecoded()")
-    return stats
-
-
-def wait_for_video(page: Page, within: float = 20) -> dict[str, int]:
-    """Until this browser has decoded frames of someone else's video (getStats)."""
-    deadline = time.monotonic() + within
-    while True:
-        stats = media_stats(page)
-        if stats["video"] > 0:
-            return stats
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no video decoded: {stats}")
-        page.wait_for_timeout(250)
-
-
-def audio_packets_in(page: Page, seconds: float) -> int:
-    before = media_stats(page)["audio"]
-    page.wait_for_timeout(seconds * 1000)
-    return media_stats(page)["audio"] - before
 
 
 def test_book_join_admit_see_each_other_record_mute_and_close(

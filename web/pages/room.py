@@ -91,6 +91,8 @@ def console_strings(request: web.Request) -> dict[str, str]:
         "ev_join_refused": _("could not join"),
         "ev_command_refused": _("command refused"),
         "confirm_identity": _("Confirm identity"),
+        "reason_removed": _("removed by the court"),
+        "reason_rejected": _("not admitted by the court"),
         "ev_recording_started": _("Recording started"),
         "ev_recording_stopped": _("Recording stopped"),
         "ev_recording_saved": _("recording file saved"),

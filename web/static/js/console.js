@@ -127,6 +127,34 @@ function qualityBadge(q) {
   return badge;
 }
 
+// The lists are redrawn on every roster or quality change (every few seconds): keep what
+// staff are typing in an identity field, and the keyboard focus, across the redraw.
+function keepTyping() {
+  const keyOf = (el) => {
+    const li = el && el.closest && el.closest("li[data-participant]");
+    return li ? `${li.dataset.participant}|${el.tagName}|${el.tagName === "INPUT" ? "" : el.textContent}` : null;
+  };
+  const typed = new Map();
+  for (const input of document.querySelectorAll("li[data-participant] input")) {
+    if (input.value) typed.set(keyOf(input), input.value);
+  }
+  const active = document.activeElement;
+  const focused = keyOf(active);
+  const caret = active && active.tagName === "INPUT" ? active.selectionStart : null;
+  return {
+    restore() {
+      for (const el of document.querySelectorAll("li[data-participant] input, li[data-participant] button")) {
+        const key = keyOf(el);
+        if (typed.has(key)) el.value = typed.get(key);
+        if (key === focused) {
+          el.focus();
+          if (caret !== null) el.setSelectionRange(caret, caret);
+        }
+      }
+    },
+  };
+}
+
 function draw() {
   const groups = { waiting: [], present: [], outside: [] };
   for (const entry of roster.values()) {
@@ -134,9 +162,11 @@ function draw() {
     else if (entry.presence === "admitted") groups.present.push(entry);
     else if (entry.presence === "outside" || entry.presence === "in_consultation") groups.outside.push(entry);
   }
+  const kept = keepTyping();
   for (const [name, list] of Object.entries(lists)) {
     list.replaceChildren(...groups[name].map(person));
   }
+  kept.restore();
   if (!groups.waiting.length) lists.waiting.append(Object.assign(document.createElement("li"), { textContent: t.nobody_waiting }));
   if (!groups.present.length) lists.present.append(Object.assign(document.createElement("li"), { textContent: t.nobody_in }));
   document.getElementById("waiting-count").textContent = String(groups.waiting.length);
@@ -166,11 +196,19 @@ function addLog(text, at) {
   log.prepend(li);
 }
 
+// The protocol's default reasons, in the reader's language; a reason staff typed stays as is.
+const DEFAULT_REASONS = {
+  "removed by the court": "reason_removed",
+  "not admitted by the court": "reason_rejected",
+};
+
 function describe(event) {
-  const who = event.participant_id && roster.get(event.participant_id);
+  const ids = event.participant_ids || (event.participant_id ? [event.participant_id] : []);
+  const who = ids.map((id) => roster.get(id)?.name).filter(Boolean).join(", ");
   const what = t[`ev_${event.type}`] || event.type.replaceAll("_", " ");
   const to = event.new ? t[`state_${event.new}`] || event.new : "";
-  return [who ? who.name : "", what, to, event.reason || ""].filter(Boolean).join(" · ");
+  const reason = event.reason ? t[DEFAULT_REASONS[event.reason]] || event.reason : "";
+  return [who, what, to, reason].filter(Boolean).join(" · ");
 }
 
 // Which hearing commands make sense in which state (the server decides; this only avoids

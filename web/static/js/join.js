@@ -106,6 +106,9 @@ export async function enterWaitingRoom() {
   client.on("room", ({ hearing, roster }) => {
     const entry = roster.find((e) => e.participant_id === client.participantId);
     if (entry) place(entry);
+    document.getElementById("muted-indicator").hidden = !(entry && entry.audio_muted);
+    document.getElementById("paused-indicator").hidden = hearing.state !== "paused";
+    root.dataset.hearingState = hearing.state;
     document.getElementById("recording-indicator").hidden = !hearing.recording;
     root.dataset.recording = hearing.recording ? "on" : "off";
     for (const e of roster) names.set(e.participant_id, e.name);
