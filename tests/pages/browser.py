@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import axe_script
 
@@ -73,3 +75,27 @@ def video_frames_in(page: Page, seconds: float) -> int:
     before = media_stats(page)["video"]
     page.wait_for_timeout(seconds * 1000)
     return media_stats(page)["video"] - before
+
+
+def link_and_pin(mail: Message) -> tuple[str, str | None]:
+    """The join link and the PIN (if any) in a notice e-mail's plain text, as a party reads it."""
+    parts = mail.walk() if mail.is_multipart() else [mail]
+    text = "".join(
+        part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        for part in parts
+        if part.get_content_type() == "text/plain"
+    )
+    link = re.search(r"https?://\S+/join/\S+", text)
+    assert link, f"the notice e-mail carries no join link: {text}"
+    pin = re.search(r"PIN: (\d{4,12})", text)
+    return link.group(0).rstrip(".,)"), pin.group(1) if pin else None
+
+
+def reload_until(page: Page, locator: Any, text: str, within: float = 10) -> None:
+    """A server-rendered page shows the state as of loading: reload until it shows `text`
+    (a delivery report arriving), then assert it, so a failure names what was missing."""
+    deadline = time.monotonic() + within
+    while text not in locator.inner_text() and time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        page.reload()
+    expect(locator).to_contain_text(text)

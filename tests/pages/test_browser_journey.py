@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,9 @@ from playwright.sync_api import Page, expect
 from tests.fixtures.browser import LiveApp
 from tests.pages.browser import (
     audio_packets_in,
+    link_and_pin,
     media_stats,
+    reload_until,
     serious_violations,
     shot,
     sign_in,
@@ -43,15 +44,6 @@ def three_people(chromium: Any) -> Iterator[tuple[Page, Page, Page]]:
     finally:
         for context in (clerk, judge, party):
             context.close()
-
-
-def _text(mail: Message) -> str:
-    parts = mail.walk() if mail.is_multipart() else [mail]
-    return "".join(
-        str(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
-        for part in parts
-        if part.get_content_type() == "text/plain"
-    )
 
 
 def _next_week() -> str:
@@ -84,12 +76,19 @@ def test_book_join_admit_see_each_other_record_mute_and_close(
     clerk.wait_for_url(f"{base}/hearings/**")
     hearing_id = clerk.url.rstrip("/").split("/")[-1]
     clerk.get_by_role("button", name="Gửi giấy triệu tập cho mọi người").click()
-    notice = _text(live_app.mailbox.wait_for(email))
-    found = re.search(r"https?://\S+/join/\S+", notice)
-    pin = re.search(r"PIN: (\d{6})", notice)
-    assert found and pin, f"the notice e-mail carries no join link or PIN: {notice}"
-    link = found.group(0).rstrip(".,)")
+    link, pin = link_and_pin(live_app.mailbox.wait_for(email))
+    assert pin, "the notice e-mail carries no PIN"
+    reload_until(clerk, clerk.locator("#participants tr", has_text=PARTY), "đã gửi")
     shot(clerk, artifacts, "01-clerk-booked-and-served")
+    clerk.get_by_role("link", name=f"210/{day[:4]}/TLST-HS").click()
+    reload_until(
+        clerk,
+        clerk.locator(
+            f"tr:has(a[href='/hearings/{hearing_id}']) .case-participant", has_text=PARTY
+        ),
+        "giấy triệu tập lần 1 (email đã gửi)",
+    )
+    shot(clerk, artifacts, "01b-case-page-shows-the-notice")
 
     # The judge opens the console: their own camera is on, the waiting room opens.
     sign_in(judge, base, JUDGE.username, JUDGE.password)
@@ -106,7 +105,7 @@ def test_book_join_admit_see_each_other_record_mute_and_close(
     expect(party.locator("#camera-status")).to_contain_text("Camera hoạt động")
     shot(party, artifacts, "02-party-device-check")
     party.locator("#device-ok").click()
-    party.locator("#pin").fill(pin.group(1))
+    party.locator("#pin").fill(pin)
     party.locator("#enter-waiting").click()
     expect(party.locator("#wait-status")).to_contain_text("Bạn đang ở phòng chờ")
     expect(party.locator("#journey")).to_have_attribute("data-media-video", "connected")

@@ -68,3 +68,49 @@ async def test_a_link_to_a_participant_of_another_hearing_is_refused(
     token = join_token("test-signing-secret", other, party)
     response = await client.get(f"/join/{token}")
     assert response.status == 410
+
+
+async def _set_link_state(
+    settings: Settings, participant: str, *, version: int, revoked: bool
+) -> None:
+    from conference.store.db import create_engine, session_factory
+    from conference.store.participant_links import ParticipantLinkRow
+
+    now = datetime.now(UTC)
+    engine = create_engine(settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            session.add(
+                ParticipantLinkRow(
+                    participant_id=participant,
+                    link_version=version,
+                    link_revoked_at=now if revoked else None,
+                    updated_at=now,
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_a_replaced_link_points_to_the_latest_notice(
+    client: Client, settings: Settings
+) -> None:
+    hearing, party = await booked(settings)
+    old = join_token("test-signing-secret", hearing, party)  # version 1
+    await _set_link_state(settings, party, version=2, revoked=False)
+    response = await client.get(f"/join/{old}?lang=en")
+    html = await response.text()
+    assert response.status == 410
+    assert "A newer notice replaced this link" in html
+    assert "Tranh chấp" not in html
+
+
+async def test_a_revoked_link_says_the_court_withdrew_it(
+    client: Client, settings: Settings
+) -> None:
+    hearing, party = await booked(settings)
+    token = join_token("test-signing-secret", hearing, party)
+    await _set_link_state(settings, party, version=1, revoked=True)
+    response = await client.get(f"/join/{token}?lang=en")
+    assert response.status == 410
+    assert "The court has withdrawn this link" in await response.text()

@@ -160,4 +160,5 @@ async def case_page(request: web.Request) -> web.StreamResponse:
                 .order_by(HearingRow.starts_at)
             )
         ).all()
-    return await render(request, "case.html", case=case, hearings=hearings)
+        notices = {h.id: await notices_by_participant(session, h.id) for h in hearings}
+    return await render(request, "case.html", case=case, hearings=hearings, notices=notices)

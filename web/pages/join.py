@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from conference.domain.links import LinkRefused, verify_join_token
+from conference.domain.links import LinkRefused, check_current, verify_join_token
+from conference.store.participant_links import ParticipantLinkRow
 from conference.store.tables import HearingRow, ParticipantRow
 from web.keys import CLOCK, SESSIONS, SETTINGS
 from web.pages.render import gettext_for, public_page, render, route_exists
@@ -47,22 +48,23 @@ async def join_page(request: web.Request) -> web.StreamResponse:
     try:
         claims = verify_join_token(token, settings.signing_secret(), request.app[CLOCK]())
     except LinkRefused as exc:
-        return await render(
-            request,
-            "join_refused.html",
-            status=REFUSAL_STATUS.get(exc.reason, 403),
-            reason=refusal_text(request, exc.reason),
-        )
+        return await _refused(request, exc.reason)
     async with request.app[SESSIONS]() as session:
         hearing = await session.get(HearingRow, claims.hearing_id)
         participant = await session.get(ParticipantRow, claims.participant_id)
+        link = await session.get(ParticipantLinkRow, claims.participant_id)
     if hearing is None or participant is None or participant.hearing_id != hearing.id:
-        return await render(
-            request,
-            "join_refused.html",
-            status=410,
-            reason=refusal_text(request, "wrong_hearing"),
+        return await _refused(request, "wrong_hearing")
+    # A link the clerk replaced or revoked says so here, before the device check, not only
+    # when the party tries to enter the waiting room.
+    try:
+        check_current(
+            claims,
+            link.link_version if link else 1,
+            link is not None and link.link_revoked_at is not None,
         )
+    except LinkRefused as exc:
+        return await _refused(request, exc.reason)
     return await render(
         request,
         "join.html",
@@ -70,4 +72,13 @@ async def join_page(request: web.Request) -> web.StreamResponse:
         participant=participant,
         token=token,
         signaling_ready=route_exists(request.app, "GET", "/ws"),
+    )
+
+
+async def _refused(request: web.Request, reason: str) -> web.StreamResponse:
+    return await render(
+        request,
+        "join_refused.html",
+        status=REFUSAL_STATUS.get(reason, 410 if reason == "wrong_hearing" else 403),
+        reason=refusal_text(request, reason),
     )
