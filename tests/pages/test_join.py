@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from conference.settings import Settings
@@ -92,25 +93,21 @@ async def _set_link_state(
         await engine.dispose()
 
 
-async def test_a_replaced_link_points_to_the_latest_notice(
-    client: Client, settings: Settings
+@pytest.mark.parametrize(
+    ("version", "revoked", "explained"),
+    [
+        (2, False, "A newer notice replaced this link"),  # the clerk sent a new link
+        (1, True, "The court has withdrawn this link"),
+    ],
+)
+async def test_a_replaced_or_revoked_link_explains_itself_on_opening(
+    client: Client, settings: Settings, version: int, revoked: bool, explained: str
 ) -> None:
     hearing, party = await booked(settings)
-    old = join_token("test-signing-secret", hearing, party)  # version 1
-    await _set_link_state(settings, party, version=2, revoked=False)
-    response = await client.get(f"/join/{old}?lang=en")
+    token = join_token("test-signing-secret", hearing, party)  # version 1
+    await _set_link_state(settings, party, version=version, revoked=revoked)
+    response = await client.get(f"/join/{token}?lang=en")
     html = await response.text()
     assert response.status == 410
-    assert "A newer notice replaced this link" in html
+    assert explained in html
     assert "Tranh chấp" not in html
-
-
-async def test_a_revoked_link_says_the_court_withdrew_it(
-    client: Client, settings: Settings
-) -> None:
-    hearing, party = await booked(settings)
-    token = join_token("test-signing-secret", hearing, party)
-    await _set_link_state(settings, party, version=1, revoked=True)
-    response = await client.get(f"/join/{token}?lang=en")
-    assert response.status == 410
-    assert "The court has withdrawn this link" in await response.text()
