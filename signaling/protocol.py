@@ -13,21 +13,20 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from conference.domain.roster import RosterEntry
-
-VERSION = 1
-ID = Annotated[str, Field(min_length=1, max_length=64)]
-SDP = Annotated[str, Field(min_length=1, max_length=60_000)]
-TEXT = Annotated[str, Field(max_length=500)]
-# Each participant has two media connections to the server, one per kind (see docs/media.md).
-KIND = Literal["audio", "video"]
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    v: Literal[1]
-    id: ID | None = None
-
+from signaling.protocol_base import ID as ID
+from signaling.protocol_base import KIND as KIND
+from signaling.protocol_base import SDP as SDP
+from signaling.protocol_base import TEXT as TEXT
+from signaling.protocol_base import VERSION as VERSION
+from signaling.protocol_base import IceCandidate as IceCandidate
+from signaling.protocol_base import Message as Message
+from signaling.protocol_media import MediaAnswer as MediaAnswer
+from signaling.protocol_media import MediaCandidate as MediaCandidate
+from signaling.protocol_media import MediaOffer as MediaOffer
+from signaling.protocol_media import MediaQuality as MediaQuality
+from signaling.protocol_media import ServerMediaAnswer as ServerMediaAnswer
+from signaling.protocol_media import ServerMediaCandidate as ServerMediaCandidate
+from signaling.protocol_media import ServerMediaOffer as ServerMediaOffer
 
 # --- client → server ------------------------------------------------------------------------
 
@@ -179,43 +178,9 @@ class SignalAnswer(Message):
     complete: bool = True
 
 
-class IceCandidate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    candidate: Annotated[str, Field(max_length=1000)]  # "" marks the end of candidates
-    sdp_mid: Annotated[str, Field(max_length=64)] | None = None
-    sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
-
-
 class SignalCandidate(Message):
     type: Literal["signal.candidate"]
     to: ID
-    candidate: IceCandidate
-
-
-class MediaOffer(Message):
-    """Negotiate one of your two media connections (`kind`) with the server's media server;
-    a new offer for a kind replaces that connection (rejoin after a failure)."""
-
-    type: Literal["media.offer"]
-    to: Literal["server"] = "server"
-    kind: KIND
-    sdp: SDP
-
-
-class MediaAnswer(Message):
-    """Your answer to an offer the server sent on the `kind` connection."""
-
-    type: Literal["media.answer"]
-    to: Literal["server"] = "server"
-    kind: KIND
-    sdp: SDP
-
-
-class MediaCandidate(Message):
-    type: Literal["media.candidate"]
-    to: Literal["server"] = "server"
-    kind: KIND
     candidate: IceCandidate
 
 
@@ -287,7 +252,7 @@ class Welcome(Message):
     heartbeat_seconds: float
     reconnect_grace_seconds: float
     # For RTCPeerConnection({iceServers}): STUN, and TURN with credentials that expire.
-    ice_servers: list[dict[str, Any]] = []
+    ice_servers: list[dict[str, Any]] = Field(default_factory=list)
     media: bool = False  # the server forwards media: send media.offer for audio and video
 
 
@@ -303,7 +268,7 @@ class RoomEventMessage(Message):
     type: Literal["room.event"] = "room.event"
     event: dict[str, Any]
     entries: list[RosterEntry]
-    hidden: list[str] = []  # participants this viewer may no longer see
+    hidden: list[str] = Field(default_factory=list)  # participants this viewer may no longer see
     hearing: HearingView
 
 
@@ -356,44 +321,6 @@ class RelayedCandidate(Message):
     from_: str = Field(alias="from")
     candidate: IceCandidate
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
-
-
-class ServerMediaAnswer(Message):
-    type: Literal["media.answer"] = "media.answer"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
-    sdp: str
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
-
-
-class ServerMediaOffer(Message):
-    type: Literal["media.offer"] = "media.offer"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
-    sdp: str
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
-
-
-class ServerMediaCandidate(Message):
-    type: Literal["media.candidate"] = "media.candidate"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
-    candidate: IceCandidate
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
-
-
-class MediaQuality(Message):
-    """A participant's media connection as the server sees it: sent every few seconds to
-    court staff and to the participant, and at once when a connection fails."""
-
-    type: Literal["media.quality"] = "media.quality"
-    participant_id: str
-    state: str  # connecting, connected, failed, closed
-    fraction_lost: float  # upstream loss, 0..1, over the last interval
-    round_trip_ms: float | None
-    bitrate_in_kbps: float
-    bitrate_out_kbps: float
-    receiving: bool  # their media reached the server in the last interval
 
 
 class Batch(Message):
