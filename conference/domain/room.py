@@ -8,66 +8,24 @@ the only code that changes the room. No I/O; the caller passes the time.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from conference.domain import room_events as ev
 from conference.domain.cases import Confidentiality
 from conference.domain.errors import InvalidValue, NotAllowed, NotFound
 from conference.domain.hearings import (
-    COURT_STAFF_ROLES,
     HearingKind,
     HearingState,
     Role,
     check_transition,
 )
 from conference.domain.permissions import RoomAction, may, refusal
-
-
-class Presence(StrEnum):
-    AWAY = "away"  # not joined yet, or left
-    WAITING = "waiting"  # in the waiting room
-    ADMITTED = "admitted"  # in the main room
-    OUTSIDE = "outside"  # admitted to the hearing but outside the room (witness not yet called)
-    IN_CONSULTATION = "in_consultation"  # in a private consultation room
-    REMOVED = "removed"
-    REJECTED = "rejected"
-
-
-# Who must have their identity checked by the clerk before they are admitted (or called in).
-IDENTITY_CHECKED_ROLES = frozenset({Role.PARTY, Role.DEFENDANT, Role.WITNESS})
-# Who may be sent to a private consultation room (a party with their lawyer and interpreter).
-CONSULTING_ROLES = frozenset({Role.PARTY, Role.DEFENDANT, Role.LAWYER, Role.INTERPRETER})
-
-
-class IdentityCheck(BaseModel):
-    document: str
-    checked_by: str
-    at: datetime
-    verified: bool
-    notes: str = ""
-
-
-class Seat(BaseModel):
-    """One participant of the hearing, as the live room knows them."""
-
-    participant_id: str
-    role: Role
-    name: str
-    presence: Presence = Presence.AWAY
-    connected: bool = False
-    disconnected_at: datetime | None = None
-    consultation_room: str | None = None
-    audio_muted: bool = False
-    video_muted: bool = False
-    identity_check: IdentityCheck | None = None
-    hidden_from: list[str] = Field(default_factory=list)  # screened witness: hidden from these
-    interprets_for: str | None = None  # participant id
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in COURT_STAFF_ROLES
+from conference.domain.seats import CONSULTING_ROLES as CONSULTING_ROLES
+from conference.domain.seats import IDENTITY_CHECKED_ROLES as IDENTITY_CHECKED_ROLES
+from conference.domain.seats import IdentityCheck as IdentityCheck
+from conference.domain.seats import Presence as Presence
+from conference.domain.seats import Seat as Seat
 
 
 class Room(BaseModel):
