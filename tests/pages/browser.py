@@ -13,6 +13,10 @@ from playwright.sync_api import Page, expect
 from tests.fixtures.browser import axe_script
 
 SERIOUS = {"serious", "critical"}
+# Browser contexts the journeys use: a party on a phone, staff at a desk (the console taller).
+PHONE: dict[str, Any] = {"viewport": {"width": 414, "height": 896}, "is_mobile": True}
+DESK: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+CONSOLE: dict[str, Any] = {"viewport": {"width": 1280, "height": 1000}}
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
-from tests.pages.browser import serious_violations, shot, sign_in
+from tests.pages.browser import DESK, serious_violations, shot, sign_in
 from tests.pages.helpers import add_hearing
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
@@ -22,7 +22,7 @@ CLERK = next(a for a in DEMO_ACCOUNTS if a.role == "clerk")
 
 @pytest.fixture
 def clerk_page(chromium: Any, live_app: LiveApp) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(**DESK)
     page = context.new_page()
     sign_in(page, live_app.url, CLERK.username, CLERK.password)
     try:

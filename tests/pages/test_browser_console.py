@@ -17,6 +17,8 @@ from playwright.sync_api import Page, expect
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
 from tests.pages.browser import (
+    CONSOLE,
+    PHONE,
     media_stats,
     serious_violations,
     shot,
@@ -63,9 +65,9 @@ def links(live_app: LiveApp) -> tuple[str, str, str]:
 @pytest.fixture
 def judge_party_witness(chromium: Any) -> Iterator[tuple[Page, Page, Page]]:
     contexts = [
-        chromium.new_context(viewport={"width": 1280, "height": 1000}),
-        chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True),
-        chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True),
+        chromium.new_context(**CONSOLE),
+        chromium.new_context(**PHONE),
+        chromium.new_context(**PHONE),
     ]
     try:
         judge, party, witness = (c.new_page() for c in contexts)

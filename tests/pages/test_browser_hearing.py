@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
-from tests.pages.browser import shot, sign_in
+from tests.pages.browser import DESK, PHONE, shot, sign_in
 from tests.pages.helpers import add_hearing, add_participant, join_token
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
@@ -46,8 +46,8 @@ def hearing(live_app: LiveApp) -> tuple[str, str]:
 
 @pytest.fixture
 def two_browsers(chromium: Any) -> Iterator[tuple[Page, Page]]:
-    judge = chromium.new_context(viewport={"width": 1280, "height": 900})
-    party = chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True)
+    judge = chromium.new_context(**DESK)
+    party = chromium.new_context(**PHONE)
     try:
         yield judge.new_page(), party.new_page()
     finally:

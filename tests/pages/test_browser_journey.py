@@ -17,6 +17,9 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
 from tests.pages.browser import (
+    CONSOLE,
+    DESK,
+    PHONE,
     audio_packets_in,
     link_and_pin,
     media_stats,
@@ -36,9 +39,9 @@ PARTY = "Lê Thị Hồng"
 
 @pytest.fixture
 def three_people(chromium: Any) -> Iterator[tuple[Page, Page, Page]]:
-    clerk = chromium.new_context(viewport={"width": 1280, "height": 900})
-    judge = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    party = chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True)
+    clerk = chromium.new_context(**DESK)
+    judge = chromium.new_context(**CONSOLE)
+    party = chromium.new_context(**PHONE)
     try:
         yield clerk.new_page(), judge.new_page(), party.new_page()
     finally:

@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
-from tests.pages.browser import link_and_pin, reload_until, serious_violations, shot, sign_in
+from tests.pages.browser import (
+    DESK,
+    PHONE,
+    link_and_pin,
+    reload_until,
+    serious_violations,
+    shot,
+    sign_in,
+)
 from tests.pages.helpers import add_hearing, add_participant
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
@@ -40,8 +48,8 @@ def test_a_new_link_replaces_the_old_and_a_revoked_link_stops(
         return hearing_id
 
     hearing_id = run_in_thread(lambda: asyncio.run(book()))
-    clerk_context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    party_context = chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True)
+    clerk_context = chromium.new_context(**DESK)
+    party_context = chromium.new_context(**PHONE)
     clerk, party = clerk_context.new_page(), party_context.new_page()
     try:
         sign_in(clerk, live_app.url, CLERK.username, CLERK.password)

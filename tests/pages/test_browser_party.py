@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import LiveApp
 from tests.fixtures.database import run_in_thread
-from tests.pages.browser import serious_violations, shot
+from tests.pages.browser import PHONE, serious_violations, shot
 from tests.pages.helpers import add_hearing, add_participant, join_token
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def link(live_app: LiveApp) -> str:
 
 @pytest.fixture
 def party(chromium: Any) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 414, "height": 896}, is_mobile=True)
+    context = chromium.new_context(**PHONE)
     try:
         yield context.new_page()
     finally:
