@@ -40,28 +40,27 @@ class MediaCandidate(Message):
     candidate: IceCandidate
 
 
-class ServerMediaAnswer(Message):
+class _FromServer(Message):
+    """Sent by the media server itself on one of the participant's two connections."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    from_: Literal["server"] = Field(default="server", alias="from")
+    kind: KIND
+
+
+class ServerMediaAnswer(_FromServer):
     type: Literal["media.answer"] = "media.answer"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
     sdp: str
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
-class ServerMediaOffer(Message):
+class ServerMediaOffer(_FromServer):
     type: Literal["media.offer"] = "media.offer"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
     sdp: str
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
-class ServerMediaCandidate(Message):
+class ServerMediaCandidate(_FromServer):
     type: Literal["media.candidate"] = "media.candidate"
-    from_: Literal["server"] = Field(default="server", alias="from")
-    kind: KIND
     candidate: IceCandidate
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
 class MediaQuality(Message):
