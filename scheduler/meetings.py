@@ -127,6 +127,8 @@ async def book_series(
     """Expand, check and (unless dry_run) book every occurrence. Caller commits."""
     if plan.first_start < now:
         raise InvalidValue("starts_at is in the past", field="starts_at")
+    if await session.get(CourtRow, plan.court_code) is None:
+        raise InvalidValue(f"court {plan.court_code!r} does not exist", field="court_code")
     calendar = calendar_from_settings(settings)
     occurrences = expand(plan.rrule, plan.first_start, plan.duration, calendar)
     sites = [c for c in await resolve_target(session, plan.target) if c != plan.central_endpoint]

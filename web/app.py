@@ -16,6 +16,7 @@ from signaling import setup as signaling_setup
 from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
 from web.api.hooks import HEARING_HOOKS, HearingHook
 from web.api.registry import ApiRoutes
+from web.api.registry import attach as attach_api
 from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
 from web.keys import (
     CLOCK,
@@ -66,8 +67,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)
     setup_ops(app)
-    for table in API_TABLES:
-        table.attach(app)
+    attach_api(app, API_TABLES)
     docs.setup(app, API_TABLES)
     for setup in FEATURES:
         setup(app)

@@ -29,14 +29,22 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, title: str, detail: str, instance: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    instance: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> web.Response:
     body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title}
     body["detail"] = detail
     if instance:
         body["instance"] = instance
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return web.Response(
         status=status, body=orjson.dumps(body), content_type=PROBLEM_TYPE, headers=headers
     )
@@ -60,6 +68,17 @@ def from_domain_error(exc: DomainError) -> Problem:
     return Problem(status, titles.get(status, "Bad request"), exc.message, **extra)
 
 
+# Headers of aiohttp's own errors that carry meaning (RFC 9110: a 405 must say what is allowed).
+_KEPT_HEADERS = frozenset({"Allow", "Retry-After"})
+
+
+def _detail(exc: web.HTTPException) -> str:
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return f"{exc.method} is not allowed here; this path takes {allowed}"
+    return exc.text or exc.reason
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """Turn every failure under /api into a problem document; never leak a traceback."""
@@ -81,7 +100,13 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise
-        return problem_response(exc.status, exc.reason, exc.text or exc.reason, request.path)
+        return problem_response(
+            exc.status,
+            exc.reason,
+            _detail(exc),
+            request.path,
+            headers={k: v for k, v in exc.headers.items() if k in _KEPT_HEADERS},
+        )
     except Exception:
         request.app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if not request.path.startswith("/api/"):

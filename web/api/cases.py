@@ -32,6 +32,10 @@ routes = ApiRoutes("cases")
     body=CaseIn,
     response=CaseOut,
     status=201,
+    problems={
+        409: "a case with this number already exists",
+        422: "the case number is malformed, or the court or a judge does not exist",
+    },
     description="case_type may be left out: it follows from the case number's type code"
     " (12/2024/TLST-DS is civil). Judges are staff usernames of judges; the court must exist.",
 )
@@ -96,6 +100,7 @@ async def get_case(call: Call[None, None]) -> CaseOut:
     action=Action.EDIT_CASES,
     body=CasePatch,
     response=CaseOut,
+    problems={409: "the case cannot become a state secret while online hearings are planned"},
     description="Only the fields sent change; `parties` replaces the whole list. The case number"
     " (and so the type) cannot change: it identifies the case.",
 )
@@ -121,6 +126,10 @@ async def update_case(call: Call[None, CasePatch]) -> CaseOut:
     body=ImportRows,
     response=ImportReport,
     request_types={"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
+    problems={
+        400: "the CSV is not UTF-8 or is malformed",
+        422: "the CSV header has unknown, missing or repeated columns",
+    },
     description="Send a JSON list of case objects (as for POST /cases) or a CSV file"
     " (Content-Type: text/csv; UTF-8; columns case_number, case_type, court_code, title,"
     " confidentiality, judges (separated by ';'), and per party partyN_name, partyN_role,"

@@ -9,7 +9,8 @@ import jinja2
 import orjson
 from aiohttp import web
 
-from web.api.registry import ApiRoutes, openapi_document
+from web.api.openapi import openapi_document
+from web.api.registry import ApiRoutes
 
 OPENAPI = web.AppKey("openapi", dict[str, Any])
 _TEMPLATES = jinja2.Environment(

@@ -52,6 +52,12 @@ from web.problems import from_validation_error
 
 routes = ApiRoutes("hearings")
 
+NOT_EDITABLE = "the hearing is no longer scheduled or adjourned"
+REFUSED_BOOKING = (
+    "the booking is refused as it stands: people or endpoints busy, a disabled endpoint, a"
+    " state-secret case, outside court hours or on a day off"
+)
+
 
 @routes.route(
     "POST",
@@ -61,6 +67,7 @@ routes = ApiRoutes("hearings")
     body=HearingIn,
     response=HearingOut,
     status=201,
+    problems={409: REFUSED_BOOKING},
     description="A hearing belongs to a case (case_id or case_number); cases classified as"
     " state secrets cannot be heard online (Resolution 33/2021/QH15). starts_at without an"
     " offset is court time (Asia/Ho_Chi_Minh). Endpoints must exist and be enabled.",
@@ -134,6 +141,7 @@ async def get_hearing(call: Call[None, None]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=HearingPatch,
     response=HearingOut,
+    problems={409: f"{NOT_EDITABLE}; the version sent is stale; {REFUSED_BOOKING}"},
     description="Only while scheduled or adjourned. Send `version` (as read) to be refused if"
     " someone changed the hearing meanwhile. Each change raises `version` by one.",
 )
@@ -173,6 +181,7 @@ async def update_hearing(call: Call[None, HearingPatch]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=CancelIn,
     response=HearingOut,
+    problems={409: "the hearing has started, ended or is already cancelled"},
     description="Only before it has started (scheduled or open); the reason is kept.",
 )
 async def cancel_hearing(call: Call[None, CancelIn]) -> HearingOut:
@@ -210,6 +219,7 @@ async def list_participants(call: Call[None, None]) -> ParticipantList:
     body=ParticipantIn,
     response=ParticipantOut,
     status=201,
+    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
     now = call.now()
@@ -243,6 +253,7 @@ async def _check_participants_change(
     action=Action.EDIT_HEARINGS,
     body=ParticipantPatch,
     response=ParticipantOut,
+    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantOut:
     now = call.now()
@@ -276,6 +287,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
     summary="Remove a participant",
     action=Action.EDIT_HEARINGS,
     status=204,
+    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def remove_participant(call: Call[None, None]) -> web.Response:
     async with call.session() as s, s.begin():

@@ -103,6 +103,10 @@ async def download_recording(call: Call[None, None]) -> web.StreamResponse:
     action=None,
     query=IceQuery,
     response=list[IceServerOut],
+    problems={
+        400: "the link is forged, malformed or expired (`code`: link_refused)",
+        404: "the link's participant is no longer part of the hearing",
+    },
     description="STUN, and TURN with credentials that expire (coturn REST API form), for the"
     " holder of a valid join link.",
 )

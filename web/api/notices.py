@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
 from typing import Literal
 
 from aiohttp import web
-from pydantic import Field
+from pydantic import Field, ValidationError
 from sqlalchemy import select
 
 from conference.domain.access import Action
@@ -18,10 +17,10 @@ from scheduler.delivery import queue_deliveries, record_receipt
 from scheduler.notice_pdf import notice_pdf
 from scheduler.notices import acknowledge_notice, issue_notices
 from scheduler.services import SCHEDULING
-from web.api.common import CourtTime, Out, Strict, found
+from web.api.common import ApiTime, CourtTime, Out, Strict, found
 from web.api.registry import Call, read_json_body
 from web.api.scheduling import routes
-from web.problems import Problem
+from web.problems import Problem, from_validation_error
 
 
 class IssueIn(Strict):
@@ -187,7 +186,7 @@ class ReceiptIn(Strict):
     message_id: str
     status: Literal["delivered", "read", "failed"]
     reason: str = ""
-    at: datetime | None = None
+    at: ApiTime | None = None
 
 
 @routes.route(
@@ -195,9 +194,15 @@ class ReceiptIn(Strict):
     "/deliveries/receipts/{channel}",
     summary="Delivery receipt callback from the SMS gateway or the document exchange",
     action=None,
+    body=ReceiptIn,
+    raw_body=True,
     response=DeliveryOut,
     description="Signed by the provider: header `X-Vcourt-Signature: sha256=<hex HMAC-SHA256 of"
     " the body with the channel key>`.",
+    problems={
+        401: "X-Vcourt-Signature is missing or does not match the body",
+        404: "no receipts are taken for this channel, or no delivery has this message id",
+    },
 )
 async def receipt(call: Call[None, None]) -> DeliveryOut:
     channel = call.path("channel")
@@ -209,7 +214,10 @@ async def receipt(call: Call[None, None]) -> DeliveryOut:
     expected = "sha256=" + hmac.new(key, raw, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(given, expected):
         raise Problem(401, "Bad signature", "X-Vcourt-Signature does not match the body")
-    body = ReceiptIn.model_validate(await read_json_body(call.request))
+    try:
+        body = ReceiptIn.model_validate(await read_json_body(call.request))
+    except ValidationError as exc:
+        raise from_validation_error(exc, "request body") from exc
     async with call.session() as s, s.begin():
         d = await record_receipt(s, channel, body.message_id, body.status, call.now(), body.reason)
         if d is None:

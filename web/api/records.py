@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -12,7 +11,7 @@ from conference.domain.errors import NotFound
 from conference.store.participant_links import issue_link, revoke_link
 from conference.store.tables import HearingRow, ParticipantRow
 from signaling import record
-from web.api.common import CourtTime, Strict, found
+from web.api.common import ApiTime, CourtTime, Strict, found
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("records")
@@ -30,7 +29,7 @@ class LinkIn(Strict):
         default=False, description="issue a new version: every earlier link stops working"
     )
     pin: str | None = Field(default=None, description="set a PIN (4-12 digits) asked at join")
-    expires_at: datetime | None = Field(
+    expires_at: ApiTime | None = Field(
         default=None, description="default: the hearing's planned end plus the configured hours"
     )
 

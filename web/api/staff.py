@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from conference.domain.access import Action
 from conference.domain.errors import Conflict, InvalidValue
 from conference.store.tables import CourtRow, StaffRow
-from web.api.common import Out, Page, PageQuery, Strict
+from web.api.common import Code, Out, Page, PageQuery, Strict
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("staff")
@@ -37,7 +37,7 @@ class StaffIn(Strict):
     )
     full_name: str = Field(min_length=2, max_length=200)
     role: StaffRole
-    court_code: str | None = Field(default=None, description="needed for judges and clerks")
+    court_code: Code | None = Field(default=None, description="needed for judges and clerks")
 
 
 class StaffQuery(PageQuery):
@@ -79,6 +79,7 @@ async def list_staff(call: Call[StaffQuery, None]) -> Page[StaffOut]:
     body=StaffIn,
     response=StaffOut,
     status=201,
+    problems={409: "a staff member with this username already exists"},
     description="Adds the account without a password; staff set one through the sign-in pages.",
 )
 async def create_staff(call: Call[None, StaffIn]) -> StaffOut:
