@@ -133,6 +133,7 @@ def curl(*args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_it_serves_http2_over_tls_and_redirects_plain_http(
     behind_nginx: tuple[Site, LiveApi],
 ) -> None:
@@ -152,6 +153,7 @@ def test_it_serves_http2_over_tls_and_redirects_plain_http(
     assert "location: https://127.0.0.1/api/v1/docs" in redirect.lower()
 
 
+@pytest.mark.slow
 async def test_a_websocket_upgrade_reaches_the_signalling(
     behind_nginx: tuple[Site, LiveApi],
 ) -> None:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
@@ -30,7 +31,7 @@ CHECKS = (
 )
 # Examples per operation and phase; with about 50 operations the run takes a few minutes on a
 # 2-core machine. Raise it (and pick another seed) to search harder.
-MAX_EXAMPLES = int(os.environ.get("VCOURT_API_FUZZ_EXAMPLES", "15"))
+MAX_EXAMPLES = int(os.environ.get("VCOURT_API_FUZZ_EXAMPLES", "20"))
 SEED = os.environ.get("VCOURT_API_FUZZ_SEED", "20261201")
 
 
@@ -97,6 +98,44 @@ async def test_numbers_have_bounds_that_the_document_and_the_refusal_name(
     assert listed["total"] == 0  # nothing was booked by the refused calls
 
 
+async def test_every_number_a_call_takes_has_both_bounds_in_the_document(client: Client) -> None:
+    doc = await ok(await client.get("/api/v1/openapi.json"))
+    components = doc["components"]["schemas"]
+    unbounded: set[str] = set()
+
+    def walk(schema: Any, where: str, seen: frozenset[str]) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                walk(item, where, seen)
+            return
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if ref is not None:
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen:
+                walk(components[name], name, seen | {name})
+            return
+        if schema.get("type") in ("integer", "number") and not (
+            "minimum" in schema and "maximum" in schema
+        ):
+            unbounded.add(where)
+        for key, value in schema.items():
+            if key == "properties":
+                for prop, sub in value.items():
+                    walk(sub, f"{where}.{prop}", seen)
+            elif key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+                walk(value, where, seen)
+
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            for param in op["parameters"]:
+                walk(param["schema"], f"{method.upper()} {path} {param['name']}", frozenset())
+            for content in op.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], f"{method.upper()} {path} body", frozenset())
+    assert not unbounded, sorted(unbounded)
+
+
 async def test_a_method_a_path_does_not_take_is_a_405_that_names_the_allowed_ones(
     client: Client, admin: Headers
 ) -> None:
@@ -105,6 +144,11 @@ async def test_a_method_a_path_does_not_take_is_a_405_that_names_the_allowed_one
     assert set(resp.headers["Allow"].split(",")) == {"GET", "POST"}
     assert resp.content_type == "application/problem+json"
     assert "this path takes GET, POST" in (await resp.json())["detail"]
+    # A literal path that a parameter path also matches keeps its own methods: GET
+    # /cases/import is not a read of a case called "import".
+    resp = await client.get("/api/v1/cases/import", headers=admin)
+    assert resp.status == 405
+    assert resp.headers["Allow"] == "POST"
 
 
 # --- the property-based run ----------------------------------------------------------------
@@ -114,8 +158,11 @@ def _known_values(api: LiveApi) -> dict[str, list[str]]:
     """Real identifiers from the seeded data, so generated calls reach past the 404s into the
     handlers' own logic (a share of the calls still get generated values)."""
     hearings = api.get("/api/v1/hearings?limit=1000")["items"]
+    scheduled = next(h["id"] for h in hearings if h["state"] == "scheduled")
+    notices = api.call("POST", f"/api/v1/hearings/{scheduled}/notices", {"language": "vi"})
     return {
         "hearings": [h["id"] for h in hearings],
+        "hearings_and_notices": [h["id"] for h in hearings] + [n["id"] for n in notices],
         "participants": [p["id"] for h in hearings for p in h["participants"]],
         "cases": [c["id"] for c in api.get("/api/v1/cases?limit=1000")["items"]],
         "courts": [c["code"] for c in api.get("/api/v1/courts?limit=40")["items"]],
@@ -127,7 +174,7 @@ def _known_values(api: LiveApi) -> dict[str, list[str]]:
 # Which parameters draw from which known values, and how often.
 _BINDINGS = {
     "path.hearing_id": "hearings",
-    "path.id": "hearings",
+    "path.id": "hearings_and_notices",
     "path.participant_id": "participants",
     "path.case_id": "cases",
     "path.code": "endpoints",

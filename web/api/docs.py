@@ -38,9 +38,28 @@ async def openapi_json(request: web.Request) -> web.Response:
 async def docs_page(request: web.Request) -> web.Response:
     doc = request.app[OPENAPI]
     operations = [
-        {"method": method.upper(), "path": path, **op}
+        {
+            "method": method.upper(),
+            "path": path,
+            **op,
+            "parameters": [{**p, "values": _values(p["schema"])} for p in op["parameters"]],
+        }
         for path, ops in doc["paths"].items()
         for method, op in ops.items()
     ]
     html = _TEMPLATES.get_template("api_docs.html").render(doc=doc, operations=operations)
     return web.Response(text=html, content_type="text/html")
+
+
+def _values(schema: dict[str, Any]) -> str:
+    """What a parameter takes, in a few words: its bounds, choices, form and default."""
+    parts = []
+    if "minimum" in schema or "maximum" in schema:
+        parts.append(f"{schema.get('minimum', '')}–{schema.get('maximum', '')}")
+    if "enum" in schema:
+        parts.append(" | ".join(str(v) for v in schema["enum"]))
+    if "format" in schema:
+        parts.append(str(schema["format"]))
+    if "default" in schema:
+        parts.append(f"default {schema['default']}")
+    return ", ".join(parts)
