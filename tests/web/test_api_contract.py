@@ -31,7 +31,7 @@ CHECKS = (
 )
 # Examples per operation and phase; with about 50 operations the run takes a few minutes on a
 # 2-core machine. Raise it (and pick another seed) to search harder.
-MAX_EXAMPLES = int(os.environ.get("VCOURT_API_FUZZ_EXAMPLES", "20"))
+MAX_EXAMPLES = int(os.environ.get("VCOURT_API_FUZZ_EXAMPLES", "30"))
 SEED = os.environ.get("VCOURT_API_FUZZ_SEED", "20261201")
 
 
@@ -71,6 +71,9 @@ async def test_numbers_have_bounds_that_the_document_and_the_refusal_name(
     assert params["limit"] == {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}
     hearing_in = doc["components"]["schemas"]["HearingIn"]["properties"]["duration_minutes"]
     assert (hearing_in["minimum"], hearing_in["maximum"]) == (5, 720)
+    page = await (await client.get("/api/v1/docs")).text()
+    assert "0–10000000, default 0" in page  # the readable page says the bounds too
+    assert "supreme | high | provincial | district" in page  # an enum's choices
 
     for path in ("/api/v1/courts", "/api/v1/cases", "/api/v1/hearings", "/api/v1/staff"):
         resp = await client.get(path, params={"offset": "9223372036854775808"}, headers=admin)

@@ -42,7 +42,10 @@ async def docs_page(request: web.Request) -> web.Response:
             "method": method.upper(),
             "path": path,
             **op,
-            "parameters": [{**p, "values": _values(p["schema"])} for p in op["parameters"]],
+            "parameters": [
+                {**p, "values": _values(p["schema"], doc["components"]["schemas"])}
+                for p in op["parameters"]
+            ],
         }
         for path, ops in doc["paths"].items()
         for method, op in ops.items()
@@ -51,8 +54,10 @@ async def docs_page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-def _values(schema: dict[str, Any]) -> str:
+def _values(schema: dict[str, Any], components: dict[str, Any]) -> str:
     """What a parameter takes, in a few words: its bounds, choices, form and default."""
+    if "$ref" in schema:  # an enum, such as CourtLevel
+        schema = {**components[schema["$ref"].rsplit("/", 1)[1]], **schema}
     parts = []
     if "minimum" in schema or "maximum" in schema:
         parts.append(f"{schema.get('minimum', '')}–{schema.get('maximum', '')}")

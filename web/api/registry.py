@@ -156,7 +156,6 @@ class ApiRoutes:
         return register
 
 
-
 def attach(app: web.Application, tables: list[ApiRoutes], prefix: str = "/api/v1") -> None:
     """One resource per path, its methods, then a catch-all that answers 405 naming exactly
     those methods. Without it a literal path that a parameter path also matches (`/cases/import`
