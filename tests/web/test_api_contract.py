@@ -5,6 +5,8 @@ status, content type or body the document does not describe."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import subprocess
@@ -12,11 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from openapi_spec_validator import validate
 
+from conference.settings import Settings
 from tests.fixtures.live_api import LiveApi
 from tests.web.helpers import Client, Headers, add_registry, ok
+from web.app import create_app
 
 # What the run proves. Each is a Schemathesis check: no 5xx; only documented statuses, content
 # types, headers and bodies; a method a path does not take is a 405 that says what it takes.
@@ -152,6 +157,24 @@ async def test_a_method_a_path_does_not_take_is_a_405_that_names_the_allowed_one
     resp = await client.get("/api/v1/cases/import", headers=admin)
     assert resp.status == 405
     assert resp.headers["Allow"] == "POST"
+
+
+async def test_a_signed_receipt_that_is_not_a_receipt_is_a_422_naming_the_field(
+    settings: Settings, aiohttp_client: Any
+) -> None:
+    """The receipt callback reads its body itself (the signature covers the exact bytes); a
+    body that is signed but malformed was a 500."""
+    gateway = Settings(**{**settings.model_dump(), "sms_gateway_key": "sms-key"})
+    client = await aiohttp_client(create_app(gateway))
+    body = orjson.dumps({"message_id": "prov-1", "status": "lost"})
+    signature = "sha256=" + hmac.new(b"sms-key", body, hashlib.sha256).hexdigest()
+    resp = await client.post(
+        "/api/v1/deliveries/receipts/sms",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Vcourt-Signature": signature},
+    )
+    assert resp.status == 422, await resp.text()
+    assert [e["field"] for e in (await resp.json())["errors"]] == ["status"]
 
 
 # --- the property-based run ----------------------------------------------------------------
