@@ -16,12 +16,12 @@ from conference.domain.room import Room, Seat
 from conference.domain.roster import may_exchange_media, roster_for
 from conference.media.ice import ice_servers_for
 from conference.store.tables import ParticipantRow
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
 from signaling.media import MediaBackend
 from signaling.seams import link_opened
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from conference.store.db import create_engine, session_factory
+from conference.wiring.hooks import RECORD_PARTS, ROOM_CONTROL
+from conference.wiring.keys import CLOCK, SETTINGS
 from signaling.bus import Bus, InProcessBus
 from signaling.hub import Hub
 from signaling.media import MEDIA_BACKEND, MediaBackend
-from web.keys import CLOCK, RECORD_PARTS, ROOM_CONTROL, SERVICES, SETTINGS
+from web.keys import SERVICES
 
 BUS = web.AppKey("signaling_bus", Bus)
 HUB = web.AppKey("signaling_hub", Hub)

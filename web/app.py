@@ -11,22 +11,21 @@ from conference.domain.clock import Clock, system_clock
 from conference.media import setup as media_setup
 from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
+from conference.wiring.hooks import (
+    HEARING_HOOKS,
+    LINK_OPENED_HOOKS,
+    RECORD_PARTS,
+    SITE_STAY_HOOKS,
+    HearingHook,
+)
+from conference.wiring.keys import CLOCK, ENGINE, SESSIONS, SETTINGS
+from conference.wiring.principals import AUTHENTICATORS, Authenticator
 from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
 from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
-from web.api.hooks import HEARING_HOOKS, HearingHook
 from web.api.registry import ApiRoutes
-from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
-from web.keys import (
-    CLOCK,
-    ENGINE,
-    LINK_OPENED_HOOKS,
-    RECORD_PARTS,
-    SERVICES,
-    SESSIONS,
-    SETTINGS,
-    SITE_STAY_HOOKS,
-)
+from web.auth import bearer_authenticator
+from web.keys import SERVICES
 from web.ops import metrics_middleware, setup_ops
 from web.pages import setup as pages_setup
 from web.problems import problem_middleware
@@ -61,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[SERVICES] = {}
     authenticators: list[Authenticator] = [bearer_authenticator]
     app[AUTHENTICATORS] = authenticators
-    hearing_hooks: list[HearingHook] = []  # scheduling appends its own (web/api/hooks.py)
+    hearing_hooks: list[HearingHook] = []  # scheduling appends its own (conference/wiring/hooks.py)
     app[HEARING_HOOKS] = hearing_hooks
     app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)

@@ -1,15 +1,12 @@
 """Bearer tokens for the API: random, shown once, stored as SHA-256, carrying one role.
 
-Tokens are 256-bit random strings, so a fast hash is enough to store them (a password KDF
-would only slow every request); staff passwords use argon2 in the pages.
+Who is calling (Principal), the authenticators and the token lookup live below the areas in
+conference/wiring/principals.py, shared with signalling's staff join.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
@@ -18,28 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import Action, ApiRole, may
 from conference.store.tables import ApiTokenRow
-from web.keys import CLOCK, SESSIONS
+from conference.wiring.keys import CLOCK, SESSIONS
+from conference.wiring.principals import (
+    AUTHENTICATORS,
+    PRINCIPAL,
+    Principal,
+    hash_token,
+    principal_for_token,
+)
 from web.problems import Problem
 
 TOKEN_PREFIX = "vct_"
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: ApiRole
-    name: str
-    token_id: str | None = None
-    staff_username: str | None = None
-
-
-PRINCIPAL = web.RequestKey("principal", Principal)
-# Pages add a cookie-session authenticator here; the first that answers wins.
-Authenticator = Callable[[web.Request], Awaitable[Principal | None]]
-AUTHENTICATORS: web.AppKey[list[Authenticator]] = web.AppKey("authenticators")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:
@@ -81,19 +67,15 @@ async def bearer_authenticator(request: web.Request) -> Principal | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(401, "Unauthorized", "use the header 'Authorization: Bearer <token>'")
     async with request.app[SESSIONS]() as session:
-        row = await session.scalar(
-            select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(token.strip()))
-        )
-    if row is None or row.revoked_at is not None:
+        principal = await principal_for_token(session, token.strip())
+    if principal is None:
         raise Problem(
             401,
             "Unauthorized",
             "the token is unknown or revoked; ask an administrator for a new one"
             " (vcourt token create --role …)",
         )
-    return Principal(
-        role=ApiRole(row.role), name=row.name, token_id=row.id, staff_username=row.staff_username
-    )
+    return principal
 
 
 async def authenticate(request: web.Request) -> Principal:

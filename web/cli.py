@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from conference.wiring.logs import configure_logging
     from web.app import create_app
-    from web.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
     upgrade(settings.effective_database_url)

@@ -27,10 +27,11 @@ def setup(app: web.Application) -> None:
 
 
 async def _media(app: web.Application) -> AsyncIterator[None]:
+    from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
     from signaling.media import MEDIA_BACKEND
     from signaling.media_bridge import MediaBridge
     from signaling.setup import HUB
-    from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
+    from web.keys import SERVICES
 
     settings = app[SETTINGS]
     server = MediaServer(settings, clock=app[CLOCK])

@@ -2,7 +2,7 @@
 
 Every change to a booking passes `validate_booking` (conference/store/bookings.py), then the
 scheduling conflict check (`refuse_conflicts`: people, endpoints, court hours, holidays), and,
-once committed, is announced to the hooks in web/api/hooks.py (scheduling's jobs)."""
+once committed, is announced to the hooks in conference/wiring/hooks.py (scheduling's jobs)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from conference.domain.hearings import (
 from conference.store import hearings_repo
 from conference.store.bookings import validate_booking
 from conference.store.tables import HearingRow, ParticipantRow
+from conference.wiring.hooks import HearingChange, HearingChanged, after_hearing_changed
 from scheduler.hooks import refuse_conflicts
 from web.api.common import Page, found
 from web.api.hearing_models import (
@@ -46,7 +47,6 @@ from web.api.hearing_models import (
     plan_from_input,
     plan_of,
 )
-from web.api.hooks import HearingChange, HearingChanged, after_hearing_changed
 from web.api.registry import ApiRoutes, Call
 from web.problems import from_validation_error
 

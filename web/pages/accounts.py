@@ -25,8 +25,8 @@ from conference.domain.signin import Attempt, LockoutPolicy, locked_until
 from conference.settings import Settings
 from conference.store.accounts import SignInAttemptRow, StaffSessionRow
 from conference.store.tables import StaffRow
-from web.auth import Principal
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal
 from web.problems import Problem
 
 SESSION_COOKIE = "vcourt_session"

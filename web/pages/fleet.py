@@ -25,7 +25,8 @@ from conference.domain.access import ApiRole
 from conference.domain.courts import CourtLevel
 from conference.domain.hearings import HearingState
 from conference.store.tables import EndpointRow, HearingEndpointRow, HearingRow
-from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from web.keys import SERVICES
 from web.pages.render import render, staff_page
 
 routes = web.RouteTableDef()
