@@ -9,6 +9,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy import select
 
+from conference.domain.errors import Forbidden, Unauthorized
 from conference.domain.hearings import COURT_STAFF_ROLES, Role
 from conference.domain.links import JoinClaims, LinkRefused, check_current, verify_join_token
 from conference.settings import Settings
@@ -17,7 +18,6 @@ from conference.store.tables import ParticipantRow
 from conference.wiring.keys import SESSIONS
 from conference.wiring.principals import AUTHENTICATORS, Principal, principal_for_token
 from signaling.protocol import FrameError, Join
-from web.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ async def _principal(request: web.Request, msg: Join) -> Principal | None:
     for authenticator in request.app[AUTHENTICATORS]:
         try:
             found = await authenticator(request)
-        except Problem as exc:
-            raise FrameError("unauthenticated", exc.detail, msg.id, msg.type) from None
+        except (Unauthorized, Forbidden) as exc:
+            raise FrameError("unauthenticated", exc.message, msg.id, msg.type) from None
         if found is not None:
             return found
     return None

@@ -1,7 +1,7 @@
 """Bearer tokens for the API: random, shown once, stored as SHA-256, carrying one role.
 
-Who is calling (Principal), the authenticators and the token lookup live below the areas in
-conference/wiring/principals.py, shared with signalling's staff join.
+Who is calling (Principal), the authenticators, the token lookup and `require` live below the
+areas in conference/wiring/principals.py, shared with signalling.
 """
 
 from __future__ import annotations
@@ -13,17 +13,11 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.domain.access import Action, ApiRole, may
+from conference.domain.access import ApiRole
+from conference.domain.errors import Unauthorized
 from conference.store.tables import ApiTokenRow
 from conference.wiring.keys import CLOCK, SESSIONS
-from conference.wiring.principals import (
-    AUTHENTICATORS,
-    PRINCIPAL,
-    Principal,
-    hash_token,
-    principal_for_token,
-)
-from web.problems import Problem
+from conference.wiring.principals import Principal, hash_token, principal_for_token
 
 TOKEN_PREFIX = "vct_"
 
@@ -65,38 +59,13 @@ async def bearer_authenticator(request: web.Request) -> Principal | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "Unauthorized", "use the header 'Authorization: Bearer <token>'")
+        raise Unauthorized("use the header 'Authorization: Bearer <token>'")
     async with request.app[SESSIONS]() as session:
         principal = await principal_for_token(session, token.strip())
     if principal is None:
-        raise Problem(
-            401,
-            "Unauthorized",
+        raise Unauthorized(
             "the token is unknown or revoked; ask an administrator for a new one"
-            " (vcourt token create --role …)",
-        )
-    return principal
-
-
-async def authenticate(request: web.Request) -> Principal:
-    if PRINCIPAL in request:
-        principal: Principal = request[PRINCIPAL]
-        return principal
-    for authenticator in request.app[AUTHENTICATORS]:
-        found = await authenticator(request)
-        if found is not None:
-            request[PRINCIPAL] = found
-            return found
-    raise Problem(401, "Unauthorized", "this needs a token: send 'Authorization: Bearer <token>'")
-
-
-async def require(request: web.Request, action: Action) -> Principal:
-    principal = await authenticate(request)
-    if not may(principal.role, action):
-        raise Problem(
-            403,
-            "Forbidden",
-            f"the {principal.role.value} role may not {action.value.replace('_', ' ')}",
+            " (vcourt token create --role …)"
         )
     return principal
 

@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import Action
 from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
-from conference.wiring.principals import Principal
-from web.auth import require
+from conference.wiring.principals import Principal, require
 from web.problems import Problem, from_validation_error
 
 Q = TypeVar("Q", bound=BaseModel | None)
