@@ -20,6 +20,7 @@ from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
+from signaling.keys import HUB
 from signaling.media import MediaBackend
 from signaling.seams import link_opened
 
@@ -414,8 +415,6 @@ def _out_of_turn(message: p.ClientMessage, why: str) -> p.FrameError:
 
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
-    from signaling.setup import HUB
-
     settings = request.app[SETTINGS]
     ws = web.WebSocketResponse(
         heartbeat=settings.signaling_heartbeat_seconds,

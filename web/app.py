@@ -25,7 +25,6 @@ from signaling import setup as signaling_setup
 from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
 from web.api.registry import ApiRoutes
 from web.auth import bearer_authenticator
-from web.keys import SERVICES
 from web.ops import metrics_middleware, setup_ops
 from web.pages import setup as pages_setup
 from web.problems import problem_middleware
@@ -42,10 +41,13 @@ API_TABLES: list[ApiRoutes] = [
 ]
 
 # Feature areas plug in here: each is `setup(app)` adding routes, keys and cleanup_ctx entries.
+# Their cleanup contexts start in this order (after the database's) and stop in reverse: media
+# first (signalling connects its hub to the media server), then signalling (scheduling's jobs
+# move its live rooms), then scheduling.
 FEATURES: list[Callable[[web.Application], None]] = [
+    media_setup.setup,
     signaling_setup.setup,
     scheduler_setup.setup,
-    media_setup.setup,
     pages_setup.setup,
 ]
 
@@ -57,7 +59,6 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock
-    app[SERVICES] = {}
     authenticators: list[Authenticator] = [bearer_authenticator]
     app[AUTHENTICATORS] = authenticators
     hearing_hooks: list[HearingHook] = []  # scheduling appends its own (conference/wiring/hooks.py)
