@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.domain.clock import COURT_TZ, to_utc
 from conference.domain.hearings import (
     JUDGE_ROLES,
+    HearingKind,
     HearingPlan,
     HearingState,
     Participant,
@@ -137,6 +138,22 @@ def participant_of(row: ParticipantRow) -> Participant:
         phone=row.phone,
         language=row.language,
         interprets_for=row.interprets_for,
+    )
+
+
+def plan_of(row: HearingRow, participants: list[ParticipantRow] | None = None) -> HearingPlan:
+    """The plan a stored hearing stands for (to check a change against)."""
+    return HearingPlan(
+        kind=HearingKind(row.kind),
+        title=row.title,
+        starts_at=row.starts_at,
+        duration=row.ends_at - row.starts_at,
+        central_endpoint=row.central_endpoint,
+        component_endpoints=tuple(component_codes(row)),
+        case_number=row.case.case_number if row.case else None,
+        participants=tuple(
+            participant_of(p) for p in (row.participants if participants is None else participants)
+        ),
     )
 
 

@@ -9,14 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from conference.domain.clock import COURT_TZ, to_court_time
 from conference.domain.errors import NotFound
+from conference.domain.inputs import Strict as Strict  # every API input shape builds on it
 
 T = TypeVar("T")
-
-
-class Strict(BaseModel):
-    """Input models refuse unknown fields: a typo must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Out(BaseModel):

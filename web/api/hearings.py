@@ -45,7 +45,6 @@ from web.api.hearing_models import (
     named,
     patched_plan,
     plan_from_input,
-    plan_of,
 )
 from web.api.registry import ApiRoutes, Call
 from web.problems import from_validation_error
@@ -217,7 +216,7 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
         row = await _load_editable(s, call.path("hearing_id"))
         (person,) = await named(s, [call.body])
         new = hearings_repo.participant_row(person, _next_position(row), now)
-        plan = plan_of(row, [*row.participants, new])
+        plan = hearings_repo.plan_of(row, [*row.participants, new])
         await _check_participants_change(s, call, row, plan)
         row.participants.append(new)
         _bump(row, now)
@@ -258,7 +257,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
         (person,) = await named(s, [merged])
         changed = hearings_repo.participant_row(person, target.position, now)
         others = [changed if p is target else p for p in row.participants]
-        plan = plan_of(row, others)
+        plan = hearings_repo.plan_of(row, others)
         await _check_participants_change(s, call, row, plan)
         for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
             setattr(target, field, getattr(changed, field))
