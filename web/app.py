@@ -22,7 +22,20 @@ from conference.wiring.keys import CLOCK, ENGINE, SESSIONS, SETTINGS
 from conference.wiring.principals import AUTHENTICATORS, Authenticator
 from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
-from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
+from web.api import (
+    attendance,
+    case_links,
+    cases,
+    courts,
+    docs,
+    hearings,
+    media,
+    meetings,
+    notices,
+    records,
+    scheduling,
+    staff,
+)
 from web.api.registry import ApiRoutes
 from web.auth import bearer_authenticator
 from web.ops import metrics_middleware, setup_ops
@@ -35,7 +48,11 @@ API_TABLES: list[ApiRoutes] = [
     cases.routes,
     hearings.routes,
     staff.routes,
-    scheduling.routes,
+    scheduling.routes,  # booking checks and free slots, then the rest of scheduling:
+    attendance.routes,
+    case_links.routes,
+    meetings.routes,
+    notices.routes,
     records.routes,
     media.routes,
 ]
