@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.clock import COURT_TZ, to_utc
@@ -22,6 +22,7 @@ from conference.domain.hearings import (
     Participant,
     Role,
 )
+from conference.store.paging import one_page
 from conference.store.tables import (
     EndpointRow,
     HearingEndpointRow,
@@ -84,10 +85,8 @@ async def list_hearings(session: AsyncSession, f: HearingFilter) -> tuple[list[H
                 ),
             )
         )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(HearingRow.starts_at, HearingRow.id)
-    rows = await session.scalars(ordered.limit(f.limit).offset(f.offset))
-    return list(rows.unique()), total
+    order = (HearingRow.starts_at, HearingRow.id)
+    return await one_page(session, stmt, order_by=order, limit=f.limit, offset=f.offset)
 
 
 async def endpoints_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, EndpointRow]:

@@ -10,7 +10,7 @@ from conference.store.case_check import CaseIn, CaseInvalid, check_case, check_u
 from conference.store.case_import import CSV_EXAMPLE, ImportReport
 from web.api.case_import import ImportRows, import_cases
 from web.api.case_models import CaseOut, CasePatch, CaseQuery, case_out, case_problem, patched
-from web.api.common import Page, found
+from web.api.common import Page, found, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("cases")
@@ -69,7 +69,7 @@ async def list_cases(call: Call[CaseQuery, None]) -> Page[CaseOut]:
     async with call.session() as s:
         rows, total = await cases_repo.list_cases(s, f)
         items = [case_out(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(

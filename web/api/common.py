@@ -36,6 +36,11 @@ class PageQuery(Strict):
     offset: int = Field(default=0, ge=0, description="how many items to skip")
 
 
+def page_of(items: list[T], total: int, query: PageQuery) -> Page[T]:
+    """The page a list query asked for: its items and the total they were taken from."""
+    return Page(items=items, total=total, limit=query.limit, offset=query.offset)
+
+
 def found(value: T | None, what: str, key: str) -> T:
     if value is None:
         raise NotFound(f"{what} {key!r} does not exist")

@@ -28,7 +28,7 @@ from conference.store.bookings import validate_booking
 from conference.store.tables import HearingRow, ParticipantRow
 from conference.wiring.hooks import HearingChange, HearingChanged, after_hearing_changed
 from scheduler.hooks import refuse_conflicts
-from web.api.common import Page, found
+from web.api.common import Page, found, page_of
 from web.api.hearing_models import (
     CancelIn,
     HearingIn,
@@ -111,7 +111,7 @@ async def list_hearings(call: Call[HearingQuery, None]) -> Page[HearingOut]:
     async with call.session() as s:
         rows, total = await hearings_repo.list_hearings(s, f)
         items = await hearing_outs(s, rows)
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(
