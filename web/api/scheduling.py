@@ -1,4 +1,4 @@
-"""Booking checks, free slots, meetings, notices and proof of service."""
+"""Booking checks and free slots, and the shapes the other scheduling routes share."""
 
 from __future__ import annotations
 
