@@ -12,6 +12,7 @@ from conference.store.db import create_engine, session_factory
 from signaling.bus import Bus, InProcessBus
 from signaling.hub import Hub
 from signaling.media import MEDIA_BACKEND, MediaBackend
+from signaling.nodes import NodeWatch
 from web.keys import CLOCK, RECORD_PARTS, ROOM_CONTROL, SERVICES, SETTINGS
 
 BUS = web.AppKey("signaling_bus", Bus)
@@ -57,7 +58,8 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
 
     hub.listeners.append(site_stays(app))  # endpoints' stays → per-site attendance
     app[ROOM_CONTROL] = HubRoomControl(hub)  # scheduled jobs move the live room
-    refresher = asyncio.create_task(_refresh(hub, settings.signaling_heartbeat_seconds))
+    # beats for this node, sweeps up after gone ones, keeps presence keys alive
+    refresher = asyncio.create_task(NodeWatch(hub).run())
     yield
     refresher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -65,11 +67,3 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
     await hub.close()
     await bus.close()
     await record_engine.dispose()
-
-
-async def _refresh(hub: Hub, every: float) -> None:
-    """Keep this node's presence keys alive while its connections are."""
-    while True:
-        await asyncio.sleep(every)
-        with contextlib.suppress(Exception):
-            await hub.refresh_presence()
