@@ -8,7 +8,7 @@ import logging
 import uuid
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from conference.domain import room_events as ev
 from conference.domain.errors import DomainError, NotAllowed
@@ -54,6 +54,9 @@ class Session:
     async def end(self, reason: str, message: str) -> None:
         await self.send_text(bye(reason, message))
         await self.ws.close(code=1000, message=reason.encode()[:100])
+
+    async def drop(self) -> None:
+        await self.ws.close(code=WSCloseCode.SERVICE_RESTART, message=b"rejoin")
 
     # --- the loop ---------------------------------------------------------------------------
 

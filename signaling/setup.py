@@ -22,6 +22,7 @@ from signaling.fleet import FleetView
 from signaling.hub import Hub
 from signaling.keys import BUS, FLEET, HUB, MEDIA_BACKEND
 from signaling.media_bridge import MediaBridge
+from signaling.nodes import NodeWatch
 from signaling.record_page import record_page
 from signaling.seams import HubRoomControl, hearing_record_part, site_stays
 from signaling.session import websocket
@@ -60,7 +61,8 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
         app[MEDIA_BACKEND] = bridge
     hub.listeners.append(site_stays(app))  # endpoints' stays → per-site attendance
     app[ROOM_CONTROL] = HubRoomControl(hub)  # scheduled jobs move the live room
-    refresher = asyncio.create_task(_refresh(hub, settings.signaling_heartbeat_seconds))
+    # beats for this node, sweeps up after gone ones, keeps presence keys alive
+    refresher = asyncio.create_task(NodeWatch(hub).run())
     yield
     refresher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -70,11 +72,3 @@ async def _signaling(app: web.Application) -> AsyncIterator[None]:
     await hub.close()
     await bus.close()
     await record_engine.dispose()
-
-
-async def _refresh(hub: Hub, every: float) -> None:
-    """Keep this node's presence keys alive while its connections are."""
-    while True:
-        await asyncio.sleep(every)
-        with contextlib.suppress(Exception):
-            await hub.refresh_presence()
