@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     signaling_fan_out_window_seconds: float = Field(default=0.05, ge=0, le=2)
     # Redis keys for live room state expire after this long without a change.
     signaling_room_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    # Several nodes: each says it is alive this often; one silent for `dead_after` is given up
+    # for dead and the others mark its people disconnected (their grace period starts then).
+    # Keep heartbeat + dead_after well under the reconnect grace.
+    signaling_node_heartbeat_seconds: float = Field(default=5.0, gt=0, le=60)
+    signaling_node_dead_after_seconds: float = Field(default=15.0, gt=0, le=600)
 
     # --- scheduling and notices ---
     court_hours: str = "mon-fri 07:30-11:30,13:30-17:00"  # court time; see docs/booking.md
@@ -145,6 +150,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db or rediss://…")
         return value or None
+
+    @field_validator("signaling_node_dead_after_seconds")
+    @classmethod
+    def _dead_after_beats(cls, value: float, info: Any) -> float:
+        beat = info.data.get("signaling_node_heartbeat_seconds")
+        if beat is not None and value < 2 * beat:
+            raise ValueError(
+                f"must be at least twice VCOURT_SIGNALING_NODE_HEARTBEAT_SECONDS ({beat}),"
+                " so one late heartbeat does not give a live node up for dead"
+            )
+        return value
 
     @field_validator("media_turn_urls", "media_stun_urls")
     @classmethod

@@ -36,7 +36,7 @@ async def run_scheduler(settings: Settings) -> None:
 
 
 def main(settings: Settings) -> int:
-    from web.logs import configure_logging
+    from conference.wiring.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
     upgrade(settings.effective_database_url)

@@ -23,15 +23,15 @@ from conference.domain.notices import describe_changes
 from conference.settings import Settings
 from conference.store.scheduling import NoticeRow
 from conference.store.tables import HearingRow
+from conference.wiring.hooks import HearingChange as ApiChange
+from conference.wiring.hooks import HearingChanged
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from scheduler.booking import BookingCheck, check_booking
 from scheduler.channels import configured_channels
 from scheduler.delivery import queue_deliveries
 from scheduler.jobs import plan_hearing_jobs
 from scheduler.notices import issue_notices
 from scheduler.services import SCHEDULING
-from web.api.hooks import HearingChange as ApiChange
-from web.api.hooks import HearingChanged
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 __all__ = [
     "BookingCheck",
@@ -110,7 +110,7 @@ async def refuse_conflicts(
 
 
 async def on_hearing_changed(app: web.Application, event: HearingChanged) -> None:
-    """Registered in web.api.hooks.HEARING_HOOKS: runs after the hearing API committed."""
+    """Registered in conference.wiring.hooks.HEARING_HOOKS: runs after the hearing API committed."""
     change = {
         ApiChange.CREATED: HearingChange.CREATED,
         ApiChange.MOVED: HearingChange.MOVED,

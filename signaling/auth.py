@@ -9,15 +9,15 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy import select
 
+from conference.domain.errors import Forbidden, Unauthorized
 from conference.domain.hearings import COURT_STAFF_ROLES, Role
 from conference.domain.links import JoinClaims, LinkRefused, check_current, verify_join_token
 from conference.settings import Settings
 from conference.store.participant_links import ParticipantLinkRow, check_pin
-from conference.store.tables import ApiTokenRow, ParticipantRow
+from conference.store.tables import ParticipantRow
+from conference.wiring.keys import SESSIONS
+from conference.wiring.principals import AUTHENTICATORS, Principal, principal_for_token
 from signaling.protocol import FrameError, Join
-from web.auth import AUTHENTICATORS, Principal, hash_token
-from web.keys import SESSIONS
-from web.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,8 @@ async def _as_staff(request: web.Request, msg: Join) -> Identity:
 async def _principal(request: web.Request, msg: Join) -> Principal | None:
     if msg.bearer:
         async with request.app[SESSIONS]() as session:
-            row = await session.scalar(
-                select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(msg.bearer))
-            )
-        if row is None or row.revoked_at is not None:
+            principal = await principal_for_token(session, msg.bearer)
+        if principal is None:
             raise FrameError(
                 "unauthenticated",
                 "the bearer token is unknown or revoked",
@@ -146,14 +144,12 @@ async def _principal(request: web.Request, msg: Join) -> Principal | None:
                 msg.type,
                 "bearer",
             )
-        from conference.domain.access import ApiRole
-
-        return Principal(ApiRole(row.role), row.name, row.id, row.staff_username)
+        return principal
     for authenticator in request.app[AUTHENTICATORS]:
         try:
             found = await authenticator(request)
-        except Problem as exc:
-            raise FrameError("unauthenticated", exc.detail, msg.id, msg.type) from None
+        except (Unauthorized, Forbidden) as exc:
+            raise FrameError("unauthenticated", exc.message, msg.id, msg.type) from None
         if found is not None:
             return found
     return None

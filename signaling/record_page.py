@@ -10,9 +10,9 @@ from aiohttp import web
 
 from conference.domain.access import Action
 from conference.store.tables import HearingRow
+from conference.wiring.keys import SESSIONS
+from conference.wiring.principals import require
 from signaling import record
-from web.auth import require
-from web.keys import SESSIONS
 
 
 async def load_report(request: web.Request, hearing_id: str) -> dict[str, Any] | None:

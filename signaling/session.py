@@ -8,7 +8,7 @@ import logging
 import uuid
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from conference.domain import room_events as ev
 from conference.domain.errors import DomainError, NotAllowed
@@ -16,12 +16,13 @@ from conference.domain.room import Room, Seat
 from conference.domain.roster import may_exchange_media, roster_for
 from conference.media.ice import ice_servers_for
 from conference.store.tables import ParticipantRow
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
+from signaling.keys import HUB
 from signaling.media import MediaBackend
 from signaling.seams import link_opened
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class Session:
     async def end(self, reason: str, message: str) -> None:
         await self.send_text(bye(reason, message))
         await self.ws.close(code=1000, message=reason.encode()[:100])
+
+    async def drop(self) -> None:
+        await self.ws.close(code=WSCloseCode.SERVICE_RESTART, message=b"rejoin")
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -414,8 +418,6 @@ def _out_of_turn(message: p.ClientMessage, why: str) -> p.FrameError:
 
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
-    from signaling.setup import HUB
-
     settings = request.app[SETTINGS]
     ws = web.WebSocketResponse(
         heartbeat=settings.signaling_heartbeat_seconds,

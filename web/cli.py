@@ -13,6 +13,8 @@ from conference.domain.access import ApiRole
 from conference.domain.clock import system_clock
 from conference.settings import ConfigError, Settings, load_settings
 from conference.store.db import create_engine, session_factory, upgrade
+from signaling import cli as signaling_cli
+from web.pages.cli import add_staff_command, staff_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from conference.wiring.logs import configure_logging
     from web.app import create_app
-    from web.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
     upgrade(settings.effective_database_url)
@@ -175,29 +177,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "token": _token,
     "seed": _seed,
     "scheduler": _scheduler,
+    "staff": staff_command,
+    "record": signaling_cli.run,
 }
-# Feature areas add sub-commands: a function that adds its parser, and its handler in COMMANDS.
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-
-
-def _register_areas() -> None:
-    from web.pages.cli import add_staff_command, staff_command
-
-    EXTRA_COMMANDS.append(add_staff_command)
-    COMMANDS["staff"] = staff_command
-
-
-_register_areas()
-
-
-def _signaling_commands() -> None:
-    from signaling import cli as signaling_cli
-
-    EXTRA_COMMANDS.append(signaling_cli.add_parser)
-    COMMANDS["record"] = signaling_cli.run
-
-
-_signaling_commands()
+# Feature areas' sub-commands: each adds its parser; its handler is in COMMANDS.
+EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_staff_command, signaling_cli.add_parser]
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ def test_defaults_use_sqlite_in_the_data_dir(tmp_path: Path) -> None:
         ("VCOURT_TIMEZONE", "Mars/Olympus", "unknown time zone"),
         ("VCOURT_DATABASE_URL", "mysql://x", "postgresql+asyncpg"),
         ("VCOURT_REDIS_URL", "http://x", "redis://"),
+        ("VCOURT_SIGNALING_NODE_DEAD_AFTER_SECONDS", "6", "twice VCOURT_SIGNALING_NODE_HEART"),
     ],
 )
 def test_bad_values_name_the_setting(

@@ -18,9 +18,11 @@ from scheduler.notice_pdf import notice_pdf
 from scheduler.notices import acknowledge_notice, issue_notices
 from scheduler.services import SCHEDULING
 from web.api.common import ApiTime, CourtTime, Out, Strict, found
-from web.api.registry import Call, read_json_body
-from web.api.scheduling import routes
+from web.api.registry import ApiRoutes, Call, read_json_body
 from web.problems import Problem, from_validation_error
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 
 class IssueIn(Strict):

@@ -21,13 +21,13 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import ApiRole
+from conference.domain.errors import Forbidden
 from conference.domain.signin import Attempt, LockoutPolicy, locked_until
 from conference.settings import Settings
 from conference.store.accounts import SignInAttemptRow, StaffSessionRow
 from conference.store.tables import StaffRow
-from web.auth import Principal
-from web.keys import CLOCK, SESSIONS, SETTINGS
-from web.problems import Problem
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal
 
 SESSION_COOKIE = "vcourt_session"
 ANON_CSRF_COOKIE = "vcourt_csrf"  # double-submit token for forms shown before sign-in
@@ -233,11 +233,9 @@ async def session_authenticator(request: web.Request) -> Principal | None:
     if request.method not in SAFE_METHODS and not tokens_match(
         staff.csrf_token, request.headers.get(CSRF_HEADER)
     ):
-        raise Problem(
-            403,
-            "Forbidden",
+        raise Forbidden(
             f"a call from a signed-in page must send the {CSRF_HEADER} header with the page's"
-            " token; reload the page and try again",
+            " token; reload the page and try again"
         )
     return Principal(role=staff.role, name=staff.full_name, staff_username=staff.username)
 

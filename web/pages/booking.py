@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.domain.access import ApiRole
 from conference.domain.hearings import HearingKind, Role
 from conference.store.tables import CaseRow, EndpointRow, HearingRow, StaffRow
-from web.keys import SESSIONS
+from conference.wiring.keys import SESSIONS
 from web.pages.render import gettext_for, render, route_exists, staff_page
 
 routes = web.RouteTableDef()

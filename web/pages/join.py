@@ -13,7 +13,7 @@ from aiohttp import web
 from conference.domain.links import LinkRefused, check_current, verify_join_token
 from conference.store.participant_links import ParticipantLinkRow
 from conference.store.tables import HearingRow, ParticipantRow
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from web.pages.render import gettext_for, public_page, render, route_exists
 
 routes = web.RouteTableDef()

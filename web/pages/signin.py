@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from conference.domain.access import ApiRole
-from web.keys import SETTINGS
+from conference.wiring.keys import SETTINGS
 from web.pages.accounts import (
     SESSION_COOKIE,
     SignInRefused,
