@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
 
+MARGIN = 20 * 72 / 25.4  # the printed notice's side margins, 20 mm, in points
+
 
 @dataclass(frozen=True)
 class PrintedLine:

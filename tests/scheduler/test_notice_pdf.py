@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from conference.domain.hearings import Role
 from conference.domain.links import JoinClaims, sign_join_token
-from scheduler.notice_pdf import MARGIN, notice_pdf
-from tests.scheduler.pdf_text import printed_lines, printed_text
+from scheduler.notice_pdf import notice_pdf
+from tests.scheduler.pdf_text import MARGIN, printed_lines, printed_text
 
 TOLERANCE = 1.0  # points: glyph side bearings
 

@@ -22,12 +22,11 @@ from conference.domain.access import ApiRole
 from conference.domain.links import LinkRefused, verify_join_token
 from conference.store.participant_links import ParticipantLinkRow, check_pin
 from scheduler.delivery import deliver_due
-from scheduler.notice_pdf import MARGIN
 from scheduler.notices import check_link
 from scheduler.services import SCHEDULING
 from tests.fixtures.app import MakeToken
 from tests.fixtures.scheduling import NOW, AddHearing, FakeProvider, SmtpInbox
-from tests.scheduler.pdf_text import printed_lines, printed_text
+from tests.scheduler.pdf_text import MARGIN, printed_lines, printed_text
 from web.app import create_app
 
 PARTY = ("party", "Nguyễn Thị Hồng", None, None, "hong@example.test", "+84901234567")
