@@ -68,12 +68,6 @@ def pin_route(reaching: Collection[str]) -> PinRoute:
     return PinRoute.SMS if "sms" in reaching and len(reaching) > 1 else PinRoute.WITH_LINK
 
 
-def link_channels(reaching: Collection[str]) -> frozenset[str]:
-    """The channels whose message carries the link: every one but SMS, unless SMS is all."""
-    others = frozenset(reaching) - {"sms"}
-    return others or frozenset(reaching)
-
-
 @dataclass(frozen=True)
 class NoticeFacts:
     hearing_id: str
