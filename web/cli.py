@@ -60,7 +60,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from web.app import create_app
 
     configure_logging(settings.log_format, settings.log_level)
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     settings.signing_secret()  # generate it now, not on a first request
     web.run_app(
         create_app(settings),
@@ -79,7 +79,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from web.auth import TOKEN_PREFIX, create_token
     from web.seed.demo import DEMO_CREDENTIALS, seed_all
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(asyncio.run(seed_all(settings)))
     token = (
         settings.demo_token.get_secret_value()
@@ -119,7 +119,7 @@ vcourt demo is starting on {base}
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(f"database schema is up to date ({_masked_db(settings)})")
     return 0
 
@@ -142,7 +142,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(asyncio.run(run()))
     return 0
 
@@ -150,7 +150,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from web.seed.demo import seed_all
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     report = asyncio.run(seed_all(settings, registry_only=args.registry_only))
     print(report)
     return 0
