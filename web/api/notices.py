@@ -130,6 +130,7 @@ async def _notice_out(s: AsyncSession, row: NoticeRow) -> NoticeOut:
     body=IssueIn,
     response=list[NoticeOut],
     status=201,
+    problems={409: "the hearing is cancelled or closed"},
     description="Each participant named (default: every person) gets a new version with a new"
     " link and PIN; the earlier ones stop working and the new notice says it replaces them."
     " Court staff who sign in get a notice without a link. The answer says the notices were"
