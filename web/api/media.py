@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from conference.domain.access import Action
 from conference.domain.errors import NotFound
-from conference.domain.links import verify_join_token
+from conference.domain.links import LinkRefused, verify_join_token
 from conference.media.ice import ice_servers_for
 from conference.store.media import RecordingRow
+from conference.store.participant_links import check_link
 from conference.store.tables import HearingRow, ParticipantRow
 from web.api.common import CourtTime, Out, Strict, found
 from web.api.registry import ApiRoutes, Call
+from web.problems import Problem
 
 routes = ApiRoutes("media")
 
@@ -104,14 +106,26 @@ async def download_recording(call: Call[None, None]) -> web.StreamResponse:
     query=IceQuery,
     response=list[IceServerOut],
     description="STUN, and TURN with credentials that expire (coturn REST API form), for the"
-    " holder of a valid join link.",
+    " holder of a join link that still opens the hearing: a forged, expired, revoked or"
+    " superseded link gets 403 with `code` link_<reason>.",
+    responses={
+        403: "The link does not open the hearing (code: link_forged, link_expired,"
+        " link_revoked, link_superseded, …)"
+    },
 )
 async def ice_servers(call: Call[IceQuery, None]) -> list[IceServerOut]:
     now: datetime = call.now()
-    claims = verify_join_token(call.query.token, call.settings.signing_secret(), now)
-    async with call.session() as s:
-        participant = await s.get(ParticipantRow, claims.participant_id)
-    if participant is None or participant.hearing_id != claims.hearing_id:
-        raise NotFound("this link's participant is not part of the hearing any more")
+    try:
+        claims = verify_join_token(call.query.token, call.settings.signing_secret(), now)
+        async with call.session() as s:
+            participant = await s.get(ParticipantRow, claims.participant_id)
+            if participant is None or participant.hearing_id != claims.hearing_id:
+                raise LinkRefused(
+                    "wrong_hearing", "this link's participant is not part of the hearing any more"
+                )
+            # the same checks as joining: TURN credentials only for a link that still works
+            await check_link(s, claims)
+    except LinkRefused as exc:
+        raise Problem(403, "Link refused", exc.message, code=f"link_{exc.reason}") from None
     servers = ice_servers_for(call.settings, claims.participant_id, now)
     return [IceServerOut(**s.as_json()) for s in servers]  # type: ignore[arg-type]

@@ -72,6 +72,7 @@ class Route:
     description: str = ""
     request_types: dict[str, Any] = field(default_factory=dict)  # extra media types (CSV)
     response_type: str = "application/json"
+    responses: dict[int, str] = field(default_factory=dict)  # other answers: status → why
 
 
 def dump(value: Any) -> bytes:
@@ -123,6 +124,7 @@ class ApiRoutes:
         description: str = "",
         request_types: dict[str, Any] | None = None,
         response_type: str = "application/json",
+        responses: dict[int, str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.routes.append(
@@ -140,6 +142,7 @@ class ApiRoutes:
                     description or (handler.__doc__ or "").strip(),
                     request_types or {},
                     response_type,
+                    responses or {},
                 )
             )
             return handler
@@ -256,6 +259,8 @@ def openapi_document(tables: list[ApiRoutes], *, title: str, version: str) -> di
                 op["responses"]["422"] = {"description": "Invalid input", "content": problem}
             if _PARAM.search(r.path):
                 op["responses"]["404"] = {"description": "Not found", "content": problem}
+            for status, why in r.responses.items():
+                op["responses"][str(status)] = {"description": why, "content": problem}
             paths.setdefault("/api/v1" + r.path, {})[r.method.lower()] = op
     return {
         "openapi": "3.1.0",
