@@ -13,6 +13,7 @@ from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
 from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
+from web import headers
 from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
 from web.api.hooks import HEARING_HOOKS, HearingHook
 from web.api.registry import ApiRoutes
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[HEARING_HOOKS] = hearing_hooks
     app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)
+    headers.setup(app)
     setup_ops(app)
     for table in API_TABLES:
         table.attach(app)
