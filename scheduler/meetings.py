@@ -269,7 +269,6 @@ async def move_series(
     day off leaves that occurrence where it was, reported). Moved occurrences get their jobs
     re-planned and amended notices. Caller commits."""
     from scheduler.hooks import HearingChange, after_hearing_saved
-    from web.api.hearing_models import plan_of
 
     if new_start < now:
         raise InvalidValue("starts_at is in the past", field="starts_at")
@@ -304,7 +303,7 @@ async def move_series(
     # Later ones first when moving later (earlier ones first when moving earlier), so that an
     # occurrence never clashes with its own series' next one that has not moved yet.
     for row in reversed(rows) if shift > timedelta() else rows:
-        current = plan_of(row)
+        current = hearings_repo.plan_of(row)
         starts = row.starts_at + shift
         occ = Occurrence(
             sequence[row.id],

@@ -10,9 +10,9 @@ from aiohttp import web
 
 from conference.domain.access import Action
 from conference.store.tables import HearingRow
+from conference.wiring.keys import SESSIONS
+from conference.wiring.principals import require
 from signaling import record
-from web.auth import require
-from web.keys import SESSIONS
 
 # The page's only style, inline so the record prints alone; the Content-Security-Policy allows
 # exactly this text by its hash (web/headers.py), so keep it a constant.

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import orjson
-from aiohttp import WSMsgType, hdrs, web
+from aiohttp import WSCloseCode, WSMsgType, hdrs, web
 
 from conference.domain import room_events as ev
 from conference.domain.errors import DomainError, NotAllowed
@@ -18,12 +18,13 @@ from conference.domain.room import Room, Seat
 from conference.domain.roster import may_exchange_media, roster_for
 from conference.media.ice import ice_servers_for
 from conference.store.tables import ParticipantRow
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
+from signaling.keys import HUB
 from signaling.media import MediaBackend
 from signaling.seams import link_opened
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class Session:
     async def end(self, reason: str, message: str) -> None:
         await self.send_text(bye(reason, message))
         await self.ws.close(code=1000, message=reason.encode()[:100])
+
+    async def drop(self) -> None:
+        await self.ws.close(code=WSCloseCode.SERVICE_RESTART, message=b"rejoin")
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -439,8 +443,6 @@ def foreign_origin(request: web.Request) -> web.Response | None:
 
 
 async def websocket(request: web.Request) -> web.StreamResponse:
-    from signaling.setup import HUB
-
     settings = request.app[SETTINGS]
     refusal = foreign_origin(request)
     if refusal is not None:

@@ -8,15 +8,34 @@ import orjson
 from aiohttp import web
 from pydantic import ValidationError
 
-from conference.domain.errors import Conflict, DomainError, InvalidValue, NotAllowed, NotFound
+from conference.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    Unauthorized,
+    Unreadable,
+)
 
 PROBLEM_TYPE = "application/problem+json"
 
-_STATUS_FOR = {
+_STATUS_FOR: dict[type[DomainError], int] = {
+    Unreadable: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
     InvalidValue: 422,
     NotAllowed: 409,
     Conflict: 409,
     NotFound: 404,
+}
+_TITLES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Not allowed in the current state",
+    422: "Invalid value",
 }
 
 
@@ -56,8 +75,8 @@ def from_domain_error(exc: DomainError) -> Problem:
     extra: dict[str, Any] = {"code": exc.code}
     if exc.field:
         extra["errors"] = [{"field": exc.field, "message": exc.message}]
-    titles = {404: "Not found", 409: "Not allowed in the current state", 422: "Invalid value"}
-    return Problem(status, titles.get(status, "Bad request"), exc.message, **extra)
+    title = exc.title or _TITLES.get(status, "Bad request")
+    return Problem(status, title, exc.message, **extra)
 
 
 @web.middleware

@@ -19,9 +19,15 @@ from sqlalchemy import ForeignKey, Integer, String, case, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conference.domain.errors import InvalidValue, NotFound
+from conference.domain.errors import InvalidValue, NotAllowed, NotFound
 from conference.domain.hearings import Role
-from conference.domain.links import JoinClaims, LinkRefused, check_current, sign_join_token
+from conference.domain.links import (
+    JoinClaims,
+    LinkRefused,
+    check_current,
+    joins_by_sign_in,
+    sign_join_token,
+)
 from conference.settings import Settings
 from conference.store.base import Base, UtcDateTime
 from conference.store.tables import HearingRow, ParticipantRow
@@ -83,6 +89,12 @@ async def issue_link(
     participant = await session.get(ParticipantRow, participant_id)
     if participant is None:
         raise NotFound(f"participant {participant_id!r} does not exist")
+    if joins_by_sign_in(Role(participant.role), participant.staff_username):
+        raise NotAllowed(
+            f"{participant.name} is court staff with an account ({participant.staff_username})"
+            " and joins with their own sign-in; court staff are given no join link",
+            field="participant_id",
+        )
     fresh = await session.get(ParticipantLinkRow, participant_id) is None
     state = await _state(session, participant_id, now)
     if (rotate and not fresh) or state.link_revoked_at is not None:

@@ -139,14 +139,15 @@ async def test_ice_servers_for_a_join_link(app_settings: Settings, aiohttp_clien
     assert problem["code"] == "link_forged" and "signature" in problem["detail"]
 
 
-async def test_ice_servers_refuse_a_superseded_or_revoked_link(
+async def test_ice_servers_refuse_a_superseded_revoked_or_cancelled_link(
     app_settings: Settings, aiohttp_client: Any
 ) -> None:
-    """TURN credentials are for a link that still opens the hearing, as joining checks it."""
+    """TURN credentials are for a link that still opens the hearing, as joining checks it:
+    not a superseded or revoked link, nor any link of a cancelled hearing."""
     app_settings = app_settings.model_copy(
         update={"media_turn_urls": ["turn:127.0.0.1:3478"], "media_turn_secret": SecretStr("s")}
     )
-    await add_hearing(app_settings)
+    hearing_id = await add_hearing(app_settings)
     client: TestClient[Any, Any] = await aiohttp_client(create_app(app_settings))
     engine = create_engine(app_settings.effective_database_url)
     sessions = session_factory(engine)
@@ -170,6 +171,15 @@ async def test_ice_servers_refuse_a_superseded_or_revoked_link(
         assert resp.status == 403
         problem = await resp.json()
         assert problem["code"] == "link_revoked" and "revoked" in problem["detail"]
+
+        async with sessions() as s, s.begin():
+            third = await issue_link(s, app_settings, "party", datetime.now(UTC), rotate=True)
+            hearing = await s.get(HearingRow, hearing_id)
+            assert hearing is not None
+            hearing.state = "cancelled"
+        resp = await client.get("/api/v1/ice-servers", params={"token": third.token})
+        assert resp.status == 403
+        assert (await resp.json())["code"] == "hearing_cancelled"
     finally:
         await engine.dispose()
     documented = (await (await client.get("/api/v1/openapi.json")).json())["paths"]

@@ -10,9 +10,11 @@ from conference.domain.errors import NotFound
 from conference.store.scheduling import RecordOutboxRow
 from scheduler.case_pull import PullFailed, PullReport, pull_cases
 from web.api.common import CourtTime, Out
-from web.api.registry import Call
-from web.api.scheduling import routes
+from web.api.registry import ApiRoutes, Call
 from web.problems import Problem
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 
 @routes.route(

@@ -6,19 +6,11 @@ from conference.domain.access import Action
 from conference.domain.cases import CaseNumber
 from conference.domain.errors import Conflict
 from conference.store import cases_repo
-from web.api.case_import import CSV_EXAMPLE, ImportReport, ImportRows, import_cases
-from web.api.case_models import (
-    CaseIn,
-    CaseInvalid,
-    CaseOut,
-    CasePatch,
-    CaseQuery,
-    case_out,
-    check_case,
-    check_update,
-    patched,
-)
-from web.api.common import Page, found
+from conference.store.case_check import CaseIn, CaseInvalid, check_case, check_update
+from conference.store.case_import import CSV_EXAMPLE, ImportReport
+from web.api.case_import import ImportRows, import_cases
+from web.api.case_models import CaseOut, CasePatch, CaseQuery, case_out, case_problem, patched
+from web.api.common import Page, found, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("cases")
@@ -40,7 +32,7 @@ async def create_case(call: Call[None, CaseIn]) -> CaseOut:
         try:
             case = await check_case(s, call.body)
         except CaseInvalid as exc:
-            raise exc.problem() from exc
+            raise case_problem(exc) from exc
         existing = await cases_repo.get_case_by_number(s, str(case.case_number))
         if existing is not None:
             raise Conflict(
@@ -77,7 +69,7 @@ async def list_cases(call: Call[CaseQuery, None]) -> Page[CaseOut]:
     async with call.session() as s:
         rows, total = await cases_repo.list_cases(s, f)
         items = [case_out(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(
@@ -106,7 +98,7 @@ async def update_case(call: Call[None, CasePatch]) -> CaseOut:
         try:
             case = await check_case(s, patched(row, call.body))
         except CaseInvalid as exc:
-            raise exc.problem() from exc
+            raise case_problem(exc) from exc
         await check_update(s, row, case)
         if cases_repo.case_fields(case) != cases_repo.row_fields(row):
             cases_repo.write_case(s, row, case, call.now())

@@ -9,14 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from conference.domain.clock import COURT_TZ, to_court_time
 from conference.domain.errors import NotFound
+from conference.domain.inputs import Strict as Strict  # every API input shape builds on it
 
 T = TypeVar("T")
-
-
-class Strict(BaseModel):
-    """Input models refuse unknown fields: a typo must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Out(BaseModel):
@@ -39,6 +34,11 @@ class Page(BaseModel, Generic[T]):
 class PageQuery(Strict):
     limit: int = Field(default=50, ge=1, le=1000, description="how many items to return")
     offset: int = Field(default=0, ge=0, description="how many items to skip")
+
+
+def page_of(items: list[T], total: int, query: PageQuery) -> Page[T]:
+    """The page a list query asked for: its items and the total they were taken from."""
+    return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
 def found(value: T | None, what: str, key: str) -> T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from conference.domain.access import Action
@@ -17,8 +17,9 @@ from conference.domain.courts import (
     validate_code,
 )
 from conference.domain.errors import Conflict
+from conference.store.paging import one_page
 from conference.store.tables import CourtRow, EndpointRow
-from web.api.common import Out, Page, PageQuery, Strict, found
+from web.api.common import Out, Page, PageQuery, Strict, found, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("registry")
@@ -138,10 +139,10 @@ async def list_courts(call: Call[CourtQuery, None]) -> Page[CourtOut]:
         like = f"%{q.q}%"
         stmt = stmt.where(CourtRow.name.ilike(like) | CourtRow.code.ilike(like))
     async with call.session() as s:
-        total = await s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await s.scalars(stmt.order_by(CourtRow.code).limit(q.limit).offset(q.offset))
-        items = [CourtOut.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+        rows, total = await one_page(
+            s, stmt, order_by=(CourtRow.code,), limit=q.limit, offset=q.offset
+        )
+    return page_of([CourtOut.model_validate(r) for r in rows], total, q)
 
 
 @routes.route(
@@ -210,10 +211,10 @@ async def list_endpoints(call: Call[EndpointQuery, None]) -> Page[EndpointOut]:
         like = f"%{q.q}%"
         stmt = stmt.where(EndpointRow.site_name.ilike(like) | EndpointRow.code.ilike(like))
     async with call.session() as s:
-        total = await s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await s.scalars(stmt.order_by(EndpointRow.code).limit(q.limit).offset(q.offset))
-        items = [endpoint_out(r) for r in rows.unique()]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+        rows, total = await one_page(
+            s, stmt, order_by=(EndpointRow.code,), limit=q.limit, offset=q.offset
+        )
+    return page_of([endpoint_out(r) for r in rows], total, q)
 
 
 @routes.route(

@@ -17,7 +17,7 @@ from conference.domain.courts import EndpointKind
 from conference.domain.errors import InvalidValue
 from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant, Role
 from conference.store import cases_repo, hearings_repo
-from conference.store.tables import EndpointRow, HearingRow, ParticipantRow
+from conference.store.tables import EndpointRow, HearingRow
 from web.api.common import CourtTime, Out, PageQuery, Strict
 
 
@@ -240,25 +240,8 @@ async def plan_from_input(session: AsyncSession, body: HearingIn) -> HearingPlan
     )
 
 
-def plan_of(row: HearingRow, participants: list[ParticipantRow] | None = None) -> HearingPlan:
-    """The plan a stored hearing stands for (to check a change against)."""
-    return HearingPlan(
-        kind=HearingKind(row.kind),
-        title=row.title,
-        starts_at=row.starts_at,
-        duration=row.ends_at - row.starts_at,
-        central_endpoint=row.central_endpoint,
-        component_endpoints=tuple(hearings_repo.component_codes(row)),
-        case_number=row.case.case_number if row.case else None,
-        participants=tuple(
-            hearings_repo.participant_of(p)
-            for p in (row.participants if participants is None else participants)
-        ),
-    )
-
-
 def patched_plan(row: HearingRow, patch: HearingPatch) -> HearingPlan:
-    plan = plan_of(row)
+    plan = hearings_repo.plan_of(row)
     sent = patch.model_fields_set
     changes: dict[str, object] = {}
     if patch.title is not None:

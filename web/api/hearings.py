@@ -2,7 +2,7 @@
 
 Every change to a booking passes `validate_booking` (conference/store/bookings.py), then the
 scheduling conflict check (`refuse_conflicts`: people, endpoints, court hours, holidays), and,
-once committed, is announced to the hooks in web/api/hooks.py (scheduling's jobs)."""
+once committed, is announced to the hooks in conference/wiring/hooks.py (scheduling's jobs)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from conference.domain.hearings import (
 from conference.store import hearings_repo
 from conference.store.bookings import validate_booking
 from conference.store.tables import HearingRow, ParticipantRow
+from conference.wiring.hooks import HearingChange, HearingChanged, after_hearing_changed
 from scheduler.hooks import refuse_conflicts
-from web.api.common import Page, found
+from web.api.common import Page, found, page_of
 from web.api.hearing_models import (
     CancelIn,
     HearingIn,
@@ -44,9 +45,7 @@ from web.api.hearing_models import (
     named,
     patched_plan,
     plan_from_input,
-    plan_of,
 )
-from web.api.hooks import HearingChange, HearingChanged, after_hearing_changed
 from web.api.registry import ApiRoutes, Call
 from web.problems import from_validation_error
 
@@ -112,7 +111,7 @@ async def list_hearings(call: Call[HearingQuery, None]) -> Page[HearingOut]:
     async with call.session() as s:
         rows, total = await hearings_repo.list_hearings(s, f)
         items = await hearing_outs(s, rows)
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(
@@ -217,7 +216,7 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
         row = await _load_editable(s, call.path("hearing_id"))
         (person,) = await named(s, [call.body])
         new = hearings_repo.participant_row(person, _next_position(row), now)
-        plan = plan_of(row, [*row.participants, new])
+        plan = hearings_repo.plan_of(row, [*row.participants, new])
         await _check_participants_change(s, call, row, plan)
         row.participants.append(new)
         _bump(row, now)
@@ -258,7 +257,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
         (person,) = await named(s, [merged])
         changed = hearings_repo.participant_row(person, target.position, now)
         others = [changed if p is target else p for p in row.participants]
-        plan = plan_of(row, others)
+        plan = hearings_repo.plan_of(row, others)
         await _check_participants_change(s, call, row, plan)
         for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
             setattr(target, field, getattr(changed, field))

@@ -26,8 +26,11 @@ from scheduler.meetings import (
 )
 from scheduler.services import SCHEDULING
 from web.api.common import CourtTime, Out, Strict
-from web.api.registry import Call
-from web.api.scheduling import ConflictOut, ParticipantIn, routes
+from web.api.registry import ApiRoutes, Call
+from web.api.scheduling import ConflictOut, ParticipantIn
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 
 class TargetIn(Strict):

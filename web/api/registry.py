@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import Action
-from web.auth import Principal, require
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal, require
 from web.problems import Problem, from_validation_error
 
 Q = TypeVar("Q", bound=BaseModel | None)

@@ -1,4 +1,4 @@
-"""Booking checks, free slots, meetings, notices and proof of service."""
+"""Booking checks and free slots, and the shapes the other scheduling routes share."""
 
 from __future__ import annotations
 
@@ -174,10 +174,3 @@ async def free_slots(call: Call[FreeSlotsQuery, None]) -> FreeSlotsOut:
             horizon_days=q.horizon_days,
         )
     return FreeSlotsOut(free_slots=slots)
-
-
-# Notices and proof of service register on the same table.
-from web.api import attendance as _attendance  # noqa: E402, F401
-from web.api import case_links as _case_links  # noqa: E402, F401
-from web.api import meetings as _meetings  # noqa: E402, F401
-from web.api import notices as _notices  # noqa: E402, F401

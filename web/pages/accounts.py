@@ -21,6 +21,7 @@ from sqlalchemy import delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import ApiRole
+from conference.domain.errors import Forbidden
 from conference.domain.origins import origin_allowed
 from conference.domain.signin import (
     LockoutPolicy,
@@ -31,9 +32,8 @@ from conference.domain.signin import (
 from conference.settings import Settings
 from conference.store.accounts import SignInAttemptRow, StaffSessionRow
 from conference.store.tables import StaffRow
-from web.auth import Principal
-from web.keys import CLOCK, SESSIONS, SETTINGS
-from web.problems import Problem
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal
 
 SESSION_COOKIE = "vcourt_session"
 ANON_CSRF_COOKIE = "vcourt_csrf"  # double-submit token for forms shown before sign-in
@@ -258,20 +258,16 @@ async def session_authenticator(request: web.Request) -> Principal | None:
         # A browser always sends Origin on a WebSocket handshake; a socket that carries the
         # cookie without one did not come from a page of this site, so the cookie counts for
         # nothing. (A foreign Origin never gets this far: /ws refuses the handshake.)
-        raise Problem(
-            403,
-            "Forbidden",
+        raise Forbidden(
             "a signed-in session joins a hearing only from this site's pages (the handshake"
-            " carried no Origin header); a program joins with a bearer token instead",
+            " carried no Origin header); a program joins with a bearer token instead"
         )
     if request.method not in SAFE_METHODS and not tokens_match(
         staff.csrf_token, request.headers.get(CSRF_HEADER)
     ):
-        raise Problem(
-            403,
-            "Forbidden",
+        raise Forbidden(
             f"a call from a signed-in page must send the {CSRF_HEADER} header with the page's"
-            " token; reload the page and try again",
+            " token; reload the page and try again"
         )
     return Principal(role=staff.role, name=staff.full_name, staff_username=staff.username)
 

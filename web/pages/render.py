@@ -15,7 +15,7 @@ from aiohttp import web
 from babel.support import NullTranslations
 
 from conference.domain.access import ApiRole
-from web.keys import SETTINGS
+from conference.wiring.keys import SETTINGS
 from web.pages.accounts import (
     ANON_CSRF_COOKIE,
     CSRF_FIELD,

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from conference.domain.access import ApiRole
-from web.keys import SETTINGS
+from conference.wiring.keys import SETTINGS
 from web.pages.accounts import (
     SESSION_COOKIE,
     SignInRefused,
