@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conference.domain.origins import origin_of, site_origins
+
 SECRET_FILE = "signing-secret"
 NOTICE_KEY_FILE = "notice-key"
 
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None  # signing secret; generated into data_dir when unset
     demo_token: SecretStr | None = None
     public_url: str | None = None  # how people reach us, for links in notices
+    # Other sites (scheme://host[:port]) whose pages may open /ws besides public_url's own, e.g.
+    # a second name of the same server. A browser from any other origin is refused.
+    allowed_origins: list[str] = Field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
@@ -123,8 +128,11 @@ class Settings(BaseSettings):
 
     # --- pages (staff sign-in, sessions) ---
     session_hours: float = Field(default=12, gt=0, le=24 * 30)  # a staff sign-in lasts this long
-    signin_max_failures: int = Field(default=5, ge=1)  # per username, within the window
-    signin_ip_max_failures: int = Field(default=20, ge=1)  # per address, within the window
+    # Failures of one account from one address, within the window, that lock that pair only.
+    signin_max_failures: int = Field(default=5, ge=1)
+    # Failures of one account from every address together, within the window, that lock the
+    # account everywhere: far above signin_max_failures, so one address cannot reach it.
+    signin_account_max_failures: int = Field(default=50, ge=1)
     signin_window_minutes: float = Field(default=15, gt=0)  # failures older than this are forgotten
     signin_lockout_minutes: float = Field(default=15, gt=0)  # how long a lockout lasts
     default_language: Literal["vi", "en"] = "vi"
@@ -149,6 +157,18 @@ class Settings(BaseSettings):
                 "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
             )
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value:
+            origin_of(value, with_path=True)  # http(s)://host[:port][/path], nothing else
+        return value or None
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return [origin_of(o) for o in value]
 
     @field_validator("redis_url")
     @classmethod
@@ -201,6 +221,11 @@ class Settings(BaseSettings):
     @property
     def recordings_path(self) -> Path:
         return self.media_recordings_dir or self.data_dir / "recordings"
+
+    @property
+    def site_origins(self) -> frozenset[str]:
+        """Origins whose pages may open /ws: public_url's and allowed_origins."""
+        return site_origins(self.base_url, self.allowed_origins)
 
     @property
     def tz(self) -> ZoneInfo:

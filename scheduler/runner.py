@@ -20,6 +20,7 @@ import fcntl
 import functools
 import logging
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -113,14 +114,24 @@ def jobstore_url(async_url: str) -> str:
 
 
 class LeaderLock:
-    """Held for the life of the runner; released by closing (or by the process dying)."""
+    """Held for the life of the runner; released by closing (or by the process dying).
+
+    `try_acquire` runs in a thread, which a stopping runner cannot cancel: `release` marks the
+    lock closed under a guard, so an acquisition that finishes after it lets go at once
+    instead of leaking the file or connection."""
 
     def __init__(self, async_url: str, data_dir: Path) -> None:
         self.url = make_url(async_url)
         self.data_dir = data_dir
         self._handle: Any = None
+        self._guard = threading.Lock()
+        self._closed = False
 
     def try_acquire(self) -> bool:
+        with self._guard:
+            return not self._closed and self._acquire()
+
+    def _acquire(self) -> bool:
         if self.url.get_backend_name() == "sqlite":
             path = Path(f"{self.url.database}.scheduler.lock")
             handle = path.open("a+")
@@ -147,9 +158,11 @@ class LeaderLock:
         return False
 
     def release(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        with self._guard:
+            self._closed = True
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
 
 
 class JobRunner:

@@ -57,7 +57,7 @@ async def _by_link(
         claims = verify_join_token(msg.token, settings.signing_secret(), now)
     except LinkRefused as exc:
         raise _refused(exc, msg) from None
-    async with request.app[SESSIONS]() as session, session.begin():
+    async with request.app[SESSIONS]() as session:
         found = (
             await session.execute(
                 select(ParticipantRow, ParticipantLinkRow, HearingRow.state)
@@ -105,11 +105,12 @@ async def _by_link(
         )
         version = state.link_version if state else 1
         revoked = state is not None and state.link_revoked_at is not None
-        try:
-            check_current(claims, version, revoked)
-            check_pin(state, msg.pin, settings, now)
-        except LinkRefused as exc:
-            return identity, _refused(exc, msg)  # the PIN counter is committed on exit
+    try:
+        check_current(claims, version, revoked)
+        # after the read above has ended: the PIN check keeps its own short transactions
+        await check_pin(request.app[SESSIONS], state, msg.pin, settings, now)
+    except LinkRefused as exc:
+        return identity, _refused(exc, msg)
     return identity, None
 
 

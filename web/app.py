@@ -22,6 +22,7 @@ from conference.wiring.keys import CLOCK, ENGINE, SESSIONS, SETTINGS
 from conference.wiring.principals import AUTHENTICATORS, Authenticator
 from scheduler import setup as scheduler_setup
 from signaling import setup as signaling_setup
+from web import headers
 from web.api import (
     attendance,
     case_links,
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app[HEARING_HOOKS] = hearing_hooks
     app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)
+    headers.setup(app)
     setup_ops(app)
     attach_api(app, API_TABLES)
     docs.setup(app, API_TABLES)

@@ -23,7 +23,7 @@ routes = ApiRoutes("scheduling")
     summary="Pull cases from the case management system now",
     action=Action.IMPORT_CASES,
     response=PullReport,
-    problems={
+    responses={
         409: "no case system is configured (VCOURT_CASE_PULL_URL)",
         502: "the case system cannot be read; nothing was written",
     },

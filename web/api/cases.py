@@ -24,7 +24,7 @@ routes = ApiRoutes("cases")
     body=CaseIn,
     response=CaseOut,
     status=201,
-    problems={
+    responses={
         409: "a case with this number already exists",
         422: "the case number is malformed, or the court or a judge does not exist",
     },
@@ -92,7 +92,7 @@ async def get_case(call: Call[None, None]) -> CaseOut:
     action=Action.EDIT_CASES,
     body=CasePatch,
     response=CaseOut,
-    problems={409: "the case cannot become a state secret while online hearings are planned"},
+    responses={409: "the case cannot become a state secret while online hearings are planned"},
     description="Only the fields sent change; `parties` replaces the whole list. The case number"
     " (and so the type) cannot change: it identifies the case.",
 )
@@ -118,7 +118,7 @@ async def update_case(call: Call[None, CasePatch]) -> CaseOut:
     body=ImportRows,
     response=ImportReport,
     request_types={"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
-    problems={
+    responses={
         400: "the CSV is not UTF-8 or is malformed",
         422: "the CSV header has unknown, missing or repeated columns",
     },

@@ -167,7 +167,7 @@ async def get_court(call: Call[None, None]) -> CourtOut:
     body=CourtIn,
     response=CourtOut,
     status=201,
-    problems={
+    responses={
         409: "a court with this code already exists",
         422: "the parent court does not exist or cannot be the parent of this level",
     },
@@ -245,7 +245,7 @@ async def get_endpoint(call: Call[None, None]) -> EndpointOut:
     body=EndpointIn,
     response=EndpointOut,
     status=201,
-    problems={409: "an endpoint with this code already exists", 422: "the court does not exist"},
+    responses={409: "an endpoint with this code already exists", 422: "the court does not exist"},
 )
 async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
     body = call.body

@@ -66,7 +66,7 @@ REFUSED_BOOKING = (
     body=HearingIn,
     response=HearingOut,
     status=201,
-    problems={409: REFUSED_BOOKING},
+    responses={409: REFUSED_BOOKING},
     description="A hearing belongs to a case (case_id or case_number); cases classified as"
     " state secrets cannot be heard online (Resolution 33/2021/QH15). starts_at without an"
     " offset is court time (Asia/Ho_Chi_Minh). Endpoints must exist and be enabled.",
@@ -140,7 +140,7 @@ async def get_hearing(call: Call[None, None]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=HearingPatch,
     response=HearingOut,
-    problems={409: f"{NOT_EDITABLE}; the version sent is stale; {REFUSED_BOOKING}"},
+    responses={409: f"{NOT_EDITABLE}; the version sent is stale; {REFUSED_BOOKING}"},
     description="Only while scheduled or adjourned. Send `version` (as read) to be refused if"
     " someone changed the hearing meanwhile. Each change raises `version` by one.",
 )
@@ -180,7 +180,7 @@ async def update_hearing(call: Call[None, HearingPatch]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=CancelIn,
     response=HearingOut,
-    problems={409: "the hearing has started, ended or is already cancelled"},
+    responses={409: "the hearing has started, ended or is already cancelled"},
     description="Only before it has started (scheduled or open); the reason is kept.",
 )
 async def cancel_hearing(call: Call[None, CancelIn]) -> HearingOut:
@@ -218,7 +218,7 @@ async def list_participants(call: Call[None, None]) -> ParticipantList:
     body=ParticipantIn,
     response=ParticipantOut,
     status=201,
-    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
     now = call.now()
@@ -252,7 +252,7 @@ async def _check_participants_change(
     action=Action.EDIT_HEARINGS,
     body=ParticipantPatch,
     response=ParticipantOut,
-    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantOut:
     now = call.now()
@@ -286,7 +286,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
     summary="Remove a participant",
     action=Action.EDIT_HEARINGS,
     status=204,
-    problems={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def remove_participant(call: Call[None, None]) -> web.Response:
     async with call.session() as s, s.begin():

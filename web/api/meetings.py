@@ -132,7 +132,7 @@ def _series_out(series_id: str | None, sites: int, occ: list[OccurrenceResult]) 
     body=SeriesIn,
     response=SeriesOut,
     status=201,
-    problems={409: "no occurrence of the series can be booked (POST /meetings/check says why)"},
+    responses={409: "no occurrence of the series can be booked (POST /meetings/check says why)"},
     description="Each occurrence of the RRULE becomes a hearing of kind meeting whose component"
     " endpoints are the target's sites. An occurrence on a day off, outside court hours, or"
     " whose central endpoint or people clash is not booked (`skipped` says why); a site booked"

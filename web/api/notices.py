@@ -130,7 +130,7 @@ async def _notice_out(s: AsyncSession, row: NoticeRow) -> NoticeOut:
     body=IssueIn,
     response=list[NoticeOut],
     status=201,
-    problems={409: "the hearing is cancelled or closed"},
+    responses={409: "the hearing is cancelled or closed"},
     description="Each participant named (default: every person) gets a new version with a new"
     " link and PIN; the earlier ones stop working and the new notice says it replaces them."
     " Court staff who sign in get a notice without a link. The answer says the notices were"
@@ -261,7 +261,7 @@ class ReceiptIn(Strict):
     response=DeliveryOut,
     description="Signed by the provider: header `X-Vcourt-Signature: sha256=<hex HMAC-SHA256 of"
     " the body with the channel key>`.",
-    problems={
+    responses={
         401: "X-Vcourt-Signature is missing or does not match the body",
         404: "no receipts are taken for this channel, or no delivery has this message id",
     },

@@ -4,7 +4,7 @@ Every schema pydantic produces is hoisted into `components/schemas` (one naming 
 document, so `$ref`s resolve), and every status an operation can answer with is listed: the ones
 its declaration implies (a body can be malformed, too large or of the wrong type; a path names
 something that may not exist; a token may be missing or not allowed) and the ones its handler
-declares itself (`problems=`). Errors are RFC 9457 problem documents.
+declares itself (`responses=`). Errors are RFC 9457 problem documents.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def statuses(route: Route) -> dict[int, str]:
         add(403, "the caller's role may not do this")
     if path_parameters(route):
         add(404, "what the path names does not exist")
-    for status, why in route.problems.items():
+    for status, why in route.responses.items():
         add(status, why)
     return {status: "; ".join(found[status]) for status in sorted(found)}
 

@@ -119,7 +119,7 @@ async def _participant(call: Call[Any, Any]) -> ParticipantRow:
     body=LinkIn,
     response=LinkOut,
     status=201,
-    problems={409: "the participant is court staff with an account: they join with their sign-in"},
+    responses={409: "the participant is court staff with an account: they join with their sign-in"},
 )
 async def post_link(call: Call[None, LinkIn]) -> LinkOut:
     await _participant(call)

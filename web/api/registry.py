@@ -1,8 +1,8 @@
 """A small route table that types each API call and describes it in OpenAPI.
 
 Each route names the action it needs (checked against the pure permission table), its query and
-body models (pydantic, unknown fields refused), its response model and the problems its handler
-answers with; the same declaration produces the OpenAPI document (web/api/openapi.py), so the
+body models (pydantic, unknown fields refused), its response model and the other answers its
+handler gives; the same declaration produces the OpenAPI document (web/api/openapi.py), so the
 description cannot drift from what the server checks.
 """
 
@@ -72,8 +72,9 @@ class Route:
     description: str = ""
     request_types: dict[str, Any] = field(default_factory=dict)  # extra media types (CSV)
     response_type: str = "application/json"
-    # Statuses the handler itself answers with (beyond those its declaration implies), and when.
-    problems: dict[int, str] = field(default_factory=dict)
+    # Other answers: statuses the handler itself gives (beyond those its declaration implies),
+    # status → why.
+    responses: dict[int, str] = field(default_factory=dict)
     # The handler reads the body itself (to check a signature over the exact bytes first);
     # `body` then only describes it.
     raw_body: bool = False
@@ -128,7 +129,7 @@ class ApiRoutes:
         description: str = "",
         request_types: dict[str, Any] | None = None,
         response_type: str = "application/json",
-        problems: dict[int, str] | None = None,
+        responses: dict[int, str] | None = None,
         raw_body: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -147,7 +148,7 @@ class ApiRoutes:
                     description or (handler.__doc__ or "").strip(),
                     request_types or {},
                     response_type,
-                    problems or {},
+                    responses or {},
                     raw_body,
                 )
             )

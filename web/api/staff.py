@@ -80,7 +80,7 @@ async def list_staff(call: Call[StaffQuery, None]) -> Page[StaffOut]:
     body=StaffIn,
     response=StaffOut,
     status=201,
-    problems={409: "a staff member with this username already exists"},
+    responses={409: "a staff member with this username already exists"},
     description="Adds the account without a password; staff set one through the sign-in pages.",
 )
 async def create_staff(call: Call[None, StaffIn]) -> StaffOut:
