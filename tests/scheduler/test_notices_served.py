@@ -108,7 +108,7 @@ async def test_summons_by_email_and_sms_with_proof_then_amended_on_reschedule(
     assert pin not in text and pin not in attachment(mail, "text/calendar").decode()
     async with sessions() as s:
         state = await s.get(ParticipantLinkRow, claims.participant_id)
-        check_pin(state, pin, ctx.settings, NOW)  # the SMS's PIN is the link's PIN
+    await check_pin(sessions, state, pin, ctx.settings, NOW)  # the SMS's PIN is the link's PIN
 
     party_notice = next(n for n in notices.values() if n["body_text"].count("Hồng"))
     proof = await (
