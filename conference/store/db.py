@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from conference.store.busy import BookingSession
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -40,7 +42,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep each hearing's busy intervals in step with it (see busy.py)."""
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BookingSession)
 
 
 def alembic_config(url: str) -> Config:
