@@ -36,9 +36,11 @@ def _run(connection: Connection) -> None:
 
 async def _main() -> None:
     engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+    finally:  # a migration that refuses must not leave its connection open
+        await engine.dispose()
 
 
 if context.is_offline_mode():
