@@ -6,21 +6,22 @@ adding or changing a participant (web/api/hearings.py), and the demo seed. Meeti
 (scheduler/meetings.py) sort each occurrence's conflicts themselves (a busy site is left out)
 and use its two halves, `prepare` and `save_booking`.
 
-Conflicts are found through the busy intervals (conference/store/busy.py): one index range
-per person or endpoint of the proposal, then only the hearings found there are loaded and
-compared by the pure rules (conference/domain/booking.py), which word the refusal. Free slots
-read the busy intervals of the proposal's people and endpoints over the horizon and nothing
-else. `book` is atomic: on SQLite the write lock is taken before the check; on PostgreSQL an
-exclusion constraint refuses the second of two clashing saves, and that refusal is worded
-like any other conflict.
+Conflicts are found through the busy intervals (conference/store/busy.py): one query, an
+index range per person or endpoint of the proposal, which also brings the titles of the
+hearings found there; the pure rules (conference/domain/booking.py) compare and word the
+refusal. Free slots read the busy intervals of the proposal's people and endpoints over the
+horizon and nothing else. `book` is atomic: on SQLite the write lock is taken before the
+check; on PostgreSQL an exclusion constraint refuses the second of two clashing saves, and
+that refusal is worded like any other conflict.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -31,8 +32,9 @@ from conference.domain.booking import (
     BookingConflict,
     EndpointState,
     MediaNeeds,
+    Occupancy,
+    Resource,
     booking_from_plan,
-    booking_of,
     find_conflicts,
     free_starts,
 )
@@ -43,7 +45,7 @@ from conference.domain.hearings import HearingPlan
 from conference.settings import Settings
 from conference.store.bookings import ValidBooking, validate_booking
 from conference.store.busy import busy_between, hold_booking_lock, is_double_booking
-from conference.store.tables import EndpointRow, HearingRow
+from conference.store.tables import EndpointRow
 
 T = TypeVar("T")
 
@@ -58,21 +60,9 @@ def calendar_from_settings(settings: Settings) -> CourtCalendar:
     )
 
 
-def booking_from_row(row: HearingRow) -> Booking:
-    return booking_of(
-        row.id,
-        row.title,
-        row.starts_at,
-        row.ends_at,
-        central_endpoint=row.central_endpoint,
-        component_endpoints=[c.endpoint_code for c in row.components],
-        attendees=row.participants,
-    )
-
-
-async def bookings_overlapping(session: AsyncSession, proposed: Booking) -> list[Booking]:
+async def bookings_overlapping(session: AsyncSession, proposed: Booking) -> list[Occupancy]:
     """The active bookings that share a person or an endpoint with `proposed` at an
-    overlapping time (its own hearing left out)."""
+    overlapping time (its own hearing left out), each with what it shares."""
     spans = await busy_between(
         session,
         proposed.resources,
@@ -80,16 +70,14 @@ async def bookings_overlapping(session: AsyncSession, proposed: Booking) -> list
         proposed.ends_at,
         excluding=proposed.id,
     )
-    return await _bookings(session, {s.hearing_id for s in spans})
-
-
-async def _bookings(session: AsyncSession, ids: Collection[str]) -> list[Booking]:
-    if not ids:
-        return []
-    rows = await session.scalars(
-        select(HearingRow).where(HearingRow.id.in_(sorted(ids))).order_by(HearingRow.id)
-    )
-    return [booking_from_row(r) for r in rows.unique()]
+    shared: dict[str, set[Resource]] = defaultdict(set)
+    for span in spans:
+        shared[span.hearing_id].add(span.resource)
+    first = {span.hearing_id: span for span in reversed(spans)}
+    return [
+        Occupancy(hid, first[hid].title, first[hid].starts_at, first[hid].ends_at, frozenset(rs))
+        for hid, rs in sorted(shared.items())
+    ]
 
 
 async def endpoint_states(
@@ -97,20 +85,23 @@ async def endpoint_states(
 ) -> dict[str, EndpointState]:
     if not codes:
         return {}
-    rows = await session.scalars(select(EndpointRow).where(EndpointRow.code.in_(sorted(codes))))
-    states = {}
-    for row in rows:
-        caps = row.capabilities
-        states[row.code] = EndpointState(
-            row.code,
-            row.enabled,
+    e = EndpointRow.__table__.c
+    conn = await session.connection()
+    rows: Any = await conn.execute(
+        select(e.code, e.enabled, e.capabilities).where(e.code.in_(sorted(codes)))
+    )
+    return {
+        code: EndpointState(
+            code,
+            enabled,
             Capabilities(
                 caps.get("max_resolution", "720p"),
                 tuple(caps.get("codecs", ("VP8", "H264"))),
                 int(caps.get("bandwidth_kbps", 2000)),
             ),
         )
-    return states
+        for code, enabled, caps in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ class Booking:
             + [Resource(ENDPOINT_RESOURCE, code) for code in self.endpoints]
         )
 
-    def overlaps(self, other: Booking) -> bool:
+    def overlaps(self, other: Booked) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
     def moved_to(self, starts_at: datetime) -> Booking:
@@ -133,6 +133,34 @@ class Booking:
             self.seats,
             self.endpoints,
         )
+
+
+class Booked(Protocol):
+    """Another booking as the conflict rules compare with it: its name, its span and what it
+    ties up — a `Booking`, or an `Occupancy` that storage reads from the busy intervals."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def resources(self) -> frozenset[Resource]: ...
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """A stored booking as its busy intervals show it: when, under what title, and what it
+    ties up (at least all it shares with the booking it is compared with)."""
+
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    resources: frozenset[Resource]
 
 
 class Attendee(Protocol):
@@ -228,22 +256,22 @@ class BookingConflict:
         return (self.code.value, self.other_booking_id or "", self.message)
 
 
-def _when(b: Booking, cal: CourtCalendar) -> str:
+def _when(b: Booked, cal: CourtCalendar) -> str:
     a, z = b.starts_at.astimezone(cal.tz), b.ends_at.astimezone(cal.tz)
     return f"{a:%Y-%m-%d %H:%M}-{z:%H:%M}"
 
 
 def clashes(
-    proposed: Booking, other: Booking, calendar: CourtCalendar | None = None
+    proposed: Booking, other: Booked, calendar: CourtCalendar | None = None
 ) -> list[BookingConflict]:
     """The people and endpoints `proposed` shares with `other` at an overlapping time."""
     cal = calendar or CourtCalendar()
     if other.id == proposed.id or not proposed.overlaps(other):
         return []
     found: list[BookingConflict] = []
-    theirs = {s.person: s for s in other.seats}
+    theirs = other.resources
     for seat in proposed.seats:
-        if seat.person not in theirs:
+        if Resource(seat.person.kind, seat.person.key) not in theirs:
             continue
         role = BUSY_ROLES[seat.role]
         lang = f" ({seat.language})" if seat.language else ""
@@ -256,7 +284,7 @@ def clashes(
                 other.id,
             )
         )
-    for code in sorted(proposed.endpoints & other.endpoints):
+    for code in sorted(c for c in proposed.endpoints if Resource(ENDPOINT_RESOURCE, c) in theirs):
         found.append(
             BookingConflict(
                 ConflictCode.ENDPOINT_BUSY,
@@ -270,7 +298,7 @@ def clashes(
 
 def find_conflicts(
     proposed: Booking,
-    existing: Iterable[Booking],
+    existing: Iterable[Booked],
     *,
     endpoints: Mapping[str, EndpointState],
     calendar: CourtCalendar,
@@ -328,7 +356,7 @@ def is_busy_conflict(c: BookingConflict) -> bool:
 
 def free_slots(
     proposed: Booking,
-    existing: Sequence[Booking],
+    existing: Sequence[Booked],
     *,
     calendar: CourtCalendar,
     after: datetime,

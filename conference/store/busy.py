@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    bindparam,
     delete,
     event,
     insert,
@@ -39,6 +41,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.sql import Executable
 
 from conference.domain.booking import Resource, booking_of, holds_resources
 from conference.domain.hearings import MAX_DURATION
@@ -205,9 +208,32 @@ def _keep_busy_intervals_in_step(session: Session, _flush: UOWTransaction) -> No
 @dataclass(frozen=True)
 class BusySpan:
     hearing_id: str
+    title: str  # the hearing's, to word a clash without loading the hearing
     resource: Resource
     starts_at: datetime
     ends_at: datetime
+
+
+@lru_cache(maxsize=64)
+def _overlapping(kinds: tuple[str, ...]) -> Executable:
+    """The look-up for resources of these kinds, built once per set of kinds (building a
+    statement costs more than running it): per kind, an index range on (kind, key, starts_at);
+    the keys, the window and the hearing left out are parameters."""
+    b, h = BusyIntervalRow.__table__.c, HearingRow.__table__.c
+    parts = [
+        select(h.id, h.title, b.resource_kind, b.resource_key, b.starts_at, b.ends_at)
+        .join_from(BusyIntervalRow.__table__, HearingRow.__table__, h.id == b.hearing_id)
+        .where(
+            b.resource_kind == kind,
+            b.resource_key.in_(bindparam(f"keys_{kind}", expanding=True)),
+            b.starts_at >= bindparam("earliest"),
+            b.starts_at < bindparam("end"),
+            b.ends_at > bindparam("start"),
+            b.hearing_id != bindparam("excluding"),
+        )
+        for kind in kinds
+    ]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 async def busy_between(
@@ -226,21 +252,17 @@ async def busy_between(
         wanted[r.kind].append(r.key)
     if not wanted:
         return []
-    b = BusyIntervalRow
-    parts = [
-        select(b.hearing_id, b.resource_kind, b.resource_key, b.starts_at, b.ends_at).where(
-            b.resource_kind == kind,
-            b.resource_key.in_(sorted(keys)),
-            b.starts_at >= start - MAX_DURATION,
-            b.starts_at < end,
-            b.ends_at > start,
-            *([b.hearing_id != excluding] if excluding else []),
-        )
-        for kind, keys in sorted(wanted.items())
-    ]
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    rows = await session.execute(stmt)
-    return [BusySpan(hid, Resource(kind, key), a, z) for hid, kind, key, a, z in rows]
+    kinds = tuple(sorted(wanted))
+    params: dict[str, Any] = {f"keys_{kind}": sorted(wanted[kind]) for kind in kinds}
+    params |= {
+        "earliest": start - MAX_DURATION,
+        "end": end,
+        "start": start,
+        "excluding": excluding or "",
+    }
+    conn = await session.connection()
+    rows: Any = await conn.execute(_overlapping(kinds), params)
+    return [BusySpan(hid, title, Resource(kind, key), a, z) for hid, title, kind, key, a, z in rows]
 
 
 async def hold_booking_lock(session: AsyncSession) -> None:
