@@ -55,7 +55,8 @@ async def seed(url: str, days: int = 365) -> tuple[int, int]:
     async with sessions() as s:
         if await s.scalar(select(func.count()).select_from(HearingRow)):
             n = await s.scalar(select(func.count()).select_from(HearingRow)) or 0
-            e = await s.scalar(select(func.count()).select_from(EndpointRow)) or 0
+            courtrooms = select(func.count()).where(EndpointRow.kind == "courtroom")
+            e = await s.scalar(courtrooms) or 0
             await engine.dispose()
             return e, n
         await seed_registry(s)

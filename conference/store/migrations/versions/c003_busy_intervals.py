@@ -1,5 +1,6 @@
 """scheduling: busy intervals per person and endpoint, filled from the hearings; on
-PostgreSQL an exclusion constraint that makes a double booking impossible
+PostgreSQL an exclusion constraint that makes a double booking impossible. The index on
+lower(participants.name) goes: lawyers and interpreters are found by their busy intervals.
 
 Revision ID: c003
 Revises: c002
@@ -60,6 +61,7 @@ def upgrade() -> None:
         ["resource_kind", "resource_key", "starts_at"],
     )
     _fill()
+    op.drop_index("ix_participants_name_lower", table_name="participants")
     if op.get_bind().dialect.name == "postgresql":
         _refuse_existing_double_bookings()
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
@@ -187,4 +189,5 @@ def _refuse_existing_double_bookings() -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_participants_name_lower", "participants", [sa.text("lower(name)")])
     op.drop_table("busy_intervals")
