@@ -44,7 +44,12 @@ from conference.domain.errors import Conflict
 from conference.domain.hearings import HearingPlan
 from conference.settings import Settings
 from conference.store.bookings import ValidBooking, validate_booking
-from conference.store.busy import busy_between, hold_booking_lock, is_double_booking
+from conference.store.busy import (
+    busy_between,
+    clashing_resource,
+    hold_booking_lock,
+    is_double_booking,
+)
 from conference.store.tables import EndpointRow
 
 T = TypeVar("T")
@@ -235,9 +240,13 @@ async def save_booking(
         )
         if again.conflicts:
             raise refusal(again.conflicts) from exc
+        # The other booking is gone again (cancelled meanwhile) or it was a deadlock: say
+        # what PostgreSQL found, and that repeating the change may now succeed.
+        taken = clashing_resource(exc)
+        what = f"{taken.kind} {taken.key}" if taken else "the same people or endpoints"
         raise Conflict(
-            "another booking of the same people or endpoints was being saved at the same"
-            " moment; read the hearing again and repeat your change",
+            f"another booking of {what} was being saved at the same moment; read the"
+            " hearing again and repeat your change",
             field="starts_at",
         ) from exc
     return saved

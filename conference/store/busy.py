@@ -15,6 +15,7 @@ the check, so other writers wait until the booking is saved or refused.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -280,6 +281,17 @@ async def hold_booking_lock(session: AsyncSession) -> None:
     driver: Any = raw.driver_connection
     if not driver.in_transaction:
         await conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# PostgreSQL's detail of an exclusion violation: "Key (resource_kind, resource_key,
+# tstzrange(starts_at, ends_at))=(endpoint, HN-P1, ["2026-11-23 02:00:00+00",…)) conflicts …"
+_CLASHING_KEY = re.compile(r'\)=\((?P<kind>\w+), (?P<key>.*?), [\[(]"?\d{4}-')
+
+
+def clashing_resource(exc: DBAPIError) -> Resource | None:
+    """The person or endpoint PostgreSQL's exclusion constraint found booked twice."""
+    found = _CLASHING_KEY.search(str(getattr(exc.orig, "detail", None) or ""))
+    return Resource(found["kind"], found["key"]) if found else None
 
 
 def is_double_booking(exc: DBAPIError) -> bool:

@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conference.domain import room_events as ev
+from conference.domain.booking import Resource
 from conference.domain.clock import COURT_TZ
 from conference.domain.errors import Conflict
 from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant, Role
 from conference.settings import Settings
 from conference.store import hearing_record, hearings_repo
 from conference.store.bookings import ValidBooking
-from conference.store.busy import BusyIntervalRow, is_double_booking
+from conference.store.busy import BusyIntervalRow, clashing_resource, is_double_booking
 from conference.store.db import create_engine
 from conference.store.tables import HearingRow
 from scheduler.booking import book
@@ -227,5 +228,6 @@ async def test_postgresql_itself_refuses_overlapping_use_of_one_room(
     with pytest.raises(IntegrityError) as refused:
         await add_hearing(MONDAY_9 + timedelta(minutes=59), 30, central="HN-P1")
     assert is_double_booking(refused.value)
+    assert clashing_resource(refused.value) == Resource("endpoint", "HN-P1")
     # Touching is not overlapping.
     await add_hearing(MONDAY_9 + timedelta(minutes=60), 30, central="HN-P1")
