@@ -25,6 +25,7 @@ demo: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/ruff check conference signaling scheduler web tests bench
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 test: system-deps $(STAMP) check

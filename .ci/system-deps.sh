@@ -12,6 +12,10 @@ have ffprobe || need+=(ffmpeg)
 have turnserver || need+=(coturn)
 [ -x /usr/bin/janus ] || need+=(janus)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# deploy/nginx is tested with Debian's own nginx (1.22 on Debian 12), curl and openssl
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+have curl || need+=(curl)
+have openssl || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -21,7 +25,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null \
     || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
-  # Debian starts coturn/janus/redis services on install; the tests start their own.
+  # Debian starts coturn/janus/redis/nginx services on install; the tests start their own.
   exit 0
 fi
 echo "missing system packages; run:  sudo apt-get install -y ${need[*]}" >&2

@@ -5,6 +5,8 @@ Validated once at start; a bad value stops the process with a message naming the
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 import tomllib
@@ -16,7 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conference.domain.origins import origin_of, site_origins
+
 SECRET_FILE = "signing-secret"
+NOTICE_KEY_FILE = "notice-key"
 
 
 class ConfigError(Exception):
@@ -34,6 +39,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None  # signing secret; generated into data_dir when unset
     demo_token: SecretStr | None = None
     public_url: str | None = None  # how people reach us, for links in notices
+    # Other sites (scheme://host[:port]) whose pages may open /ws besides public_url's own, e.g.
+    # a second name of the same server. A browser from any other origin is refused.
+    allowed_origins: list[str] = Field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
@@ -54,6 +62,11 @@ class Settings(BaseSettings):
     signaling_fan_out_window_seconds: float = Field(default=0.05, ge=0, le=2)
     # Redis keys for live room state expire after this long without a change.
     signaling_room_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    # Several nodes: each says it is alive this often; one silent for `dead_after` is given up
+    # for dead and the others mark its people disconnected (their grace period starts then).
+    # Keep heartbeat + dead_after well under the reconnect grace.
+    signaling_node_heartbeat_seconds: float = Field(default=5.0, gt=0, le=60)
+    signaling_node_dead_after_seconds: float = Field(default=15.0, gt=0, le=600)
 
     # --- scheduling and notices ---
     court_hours: str = "mon-fri 07:30-11:30,13:30-17:00"  # court time; see docs/booking.md
@@ -72,6 +85,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(default=6, ge=1)
     delivery_backoff_s: list[int] = Field(default_factory=lambda: [30, 120, 600, 1800, 7200])
     notice_link_days_after: int = Field(default=2, ge=0)  # links expire this long after the end
+    # Seals the link and PIN of each notice at rest (Fernet keys, comma-separated: the first
+    # seals, every one opens, so a key can be rotated); generated into data_dir when unset.
+    notice_key: SecretStr | None = None
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_starttls: bool = True
@@ -112,8 +128,11 @@ class Settings(BaseSettings):
 
     # --- pages (staff sign-in, sessions) ---
     session_hours: float = Field(default=12, gt=0, le=24 * 30)  # a staff sign-in lasts this long
-    signin_max_failures: int = Field(default=5, ge=1)  # per username, within the window
-    signin_ip_max_failures: int = Field(default=20, ge=1)  # per address, within the window
+    # Failures of one account from one address, within the window, that lock that pair only.
+    signin_max_failures: int = Field(default=5, ge=1)
+    # Failures of one account from every address together, within the window, that lock the
+    # account everywhere: far above signin_max_failures, so one address cannot reach it.
+    signin_account_max_failures: int = Field(default=50, ge=1)
     signin_window_minutes: float = Field(default=15, gt=0)  # failures older than this are forgotten
     signin_lockout_minutes: float = Field(default=15, gt=0)  # how long a lockout lasts
     default_language: Literal["vi", "en"] = "vi"
@@ -139,12 +158,35 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value:
+            origin_of(value, with_path=True)  # http(s)://host[:port][/path], nothing else
+        return value or None
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return [origin_of(o) for o in value]
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: str | None) -> str | None:
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db or rediss://…")
         return value or None
+
+    @field_validator("signaling_node_dead_after_seconds")
+    @classmethod
+    def _dead_after_beats(cls, value: float, info: Any) -> float:
+        beat = info.data.get("signaling_node_heartbeat_seconds")
+        if beat is not None and value < 2 * beat:
+            raise ValueError(
+                f"must be at least twice VCOURT_SIGNALING_NODE_HEARTBEAT_SECONDS ({beat}),"
+                " so one late heartbeat does not give a live node up for dead"
+            )
+        return value
 
     @field_validator("media_turn_urls", "media_stun_urls")
     @classmethod
@@ -155,9 +197,35 @@ class Settings(BaseSettings):
                 raise ValueError(f"{url!r} must start with {' or '.join(prefixes)}")
         return value
 
+    @field_validator("notice_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        if not keys:
+            raise ValueError("give at least one key, or leave it unset to generate one")
+        for key in keys:
+            try:
+                raw = base64.urlsafe_b64decode(key.encode())
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != 32:
+                raise ValueError(
+                    "each key is 32 bytes in URL-safe base64 (a Fernet key); make one with"
+                    " python -c 'from cryptography.fernet import Fernet;"
+                    " print(Fernet.generate_key().decode())'"
+                )
+        return value
+
     @property
     def recordings_path(self) -> Path:
         return self.media_recordings_dir or self.data_dir / "recordings"
+
+    @property
+    def site_origins(self) -> frozenset[str]:
+        """Origins whose pages may open /ws: public_url's and allowed_origins."""
+        return site_origins(self.base_url, self.allowed_origins)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -183,6 +251,20 @@ class Settings(BaseSettings):
                 handle.write(secrets.token_urlsafe(48))
         return path.read_text().strip().encode()
 
+    def notice_keys(self) -> list[bytes]:
+        """The keys that seal notices' links and PINs (the first seals, all open): the
+        configured ones, else one generated once into the data dir (mode 0600)."""
+        if self.notice_key is not None:
+            raw = self.notice_key.get_secret_value().split(",")
+            return [k.strip().encode() for k in raw if k.strip()]
+        path = self.data_dir / NOTICE_KEY_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        return [path.read_text().strip().encode()]
+
     def masked(self) -> dict[str, Any]:
         """The effective configuration for `vcourt config check`, secrets masked."""
         shown: dict[str, Any] = {}
@@ -197,6 +279,11 @@ class Settings(BaseSettings):
         shown["bus"] = "redis" if self.redis_url else "in-process"
         shown["secret_key_source"] = (
             "configuration" if self.secret_key else f"generated file {self.data_dir / SECRET_FILE}"
+        )
+        shown["notice_key_source"] = (
+            "configuration"
+            if self.notice_key
+            else f"generated file {self.data_dir / NOTICE_KEY_FILE}"
         )
         return shown
 

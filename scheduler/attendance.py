@@ -77,7 +77,7 @@ async def record_site_stay(
     at: datetime,
     left_at: datetime | None,
 ) -> None:
-    """web.keys.SiteStayHook, called by signalling in the transaction that records an
+    """conference.wiring.hooks.SiteStayHook, called by signalling in the transaction that records an
     endpoint's join (left_at None: a stay begins at `at`) or its leaving (the endpoint's open
     stay ends at left_at; nothing is open: nothing to end)."""
     if left_at is None:

@@ -2,8 +2,8 @@
 
 The source answers GET with a JSON list of case objects (as for POST /api/v1/cases), a JSON
 object `{"items": [...]}`, or CSV in the import format (by Content-Type). Each row goes
-through the same check and upsert as the import API (web/api/case_import.py), each in its own
-transaction, and the report says what became of each row. A source that cannot be read (no
+through the same check and upsert as the import API (conference/store/case_import.py), each in
+its own transaction, and the report says what became of each row. A source that cannot be read (no
 answer in time, an HTTP error, a body that is neither) raises `PullFailed` with the reason;
 nothing is written then.
 """
@@ -20,10 +20,10 @@ import aiohttp
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.domain.errors import DomainError
 from conference.settings import Settings
+from conference.store.case_import import ImportReport, import_rows, rows_from_csv
 from scheduler.jobs import JobContext
-from web.api.case_import import ImportReport, import_rows, rows_from_csv
-from web.problems import Problem
 
 log = logging.getLogger("vcourt.scheduler.case_pull")
 
@@ -71,8 +71,10 @@ def _rows(raw: bytes, kind: str) -> list[Any]:
     if kind == "text/csv":
         try:
             return rows_from_csv(raw)
-        except Problem as exc:
-            raise PullFailed(f"the case system sent CSV that cannot be read: {exc.detail}") from exc
+        except DomainError as exc:
+            raise PullFailed(
+                f"the case system sent CSV that cannot be read: {exc.message}"
+            ) from exc
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

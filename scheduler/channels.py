@@ -2,7 +2,8 @@
 national document exchange (HTTP). Each is configured from settings, never hard-coded.
 
 The HTTP channels send the delivery's idempotency key (`Idempotency-Key` header), so a retry
-after a lost answer cannot make the provider send twice; email carries it as the Message-ID.
+after a lost answer cannot make the provider send twice; email carries it as the Message-ID,
+the same on every attempt, so a mail server or client that got the first one drops the copy.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import abc
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime
 
 import aiohttp
 import aiosmtplib
@@ -28,6 +30,15 @@ class Outbound:
     ics: str
     pdf: bytes
     sms_text: str
+    date: datetime  # when this attempt is made (the e-mail's Date:)
+    ics_method: str = "REQUEST"  # CANCEL for a cancellation
+
+
+def message_id(idempotency_key: str, sender: str) -> str:
+    """The e-mail's Message-ID: the delivery's idempotency key at the sender's domain, so every
+    retry of one delivery carries the same one (RFC 5322 §3.6.4)."""
+    domain = sender.split("@")[-1].rstrip(">").strip() or "vcourt"
+    return f"<{idempotency_key.replace(':', '.')}@{domain}>"
 
 
 class ChannelError(Exception):
@@ -61,9 +72,9 @@ class EmailChannel(Channel):
     async def send(self, message: Outbound) -> str:
         s = self.s
         mail = EmailMessage()
-        domain = s.smtp_from.split("@")[-1].rstrip(">").strip() or "vcourt"
-        msgid = make_msgid(idstring=message.idempotency_key.replace(":", "."), domain=domain)
+        msgid = message_id(message.idempotency_key, s.smtp_from)
         mail["Message-ID"] = msgid
+        mail["Date"] = format_datetime(message.date)
         mail["From"] = s.smtp_from
         mail["To"] = message.address
         mail["Subject"] = message.subject
@@ -73,7 +84,7 @@ class EmailChannel(Channel):
             maintype="text",
             subtype="calendar",
             filename="invite.ics",
-            params={"method": "REQUEST"},
+            params={"method": message.ics_method},
         )
         mail.add_attachment(
             message.pdf, maintype="application", subtype="pdf", filename="notice.pdf"

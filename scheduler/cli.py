@@ -36,10 +36,10 @@ async def run_scheduler(settings: Settings) -> None:
 
 
 def main(settings: Settings) -> int:
-    from web.logs import configure_logging
+    from conference.wiring.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     asyncio.run(run_scheduler(settings))
     return 0
 
@@ -48,7 +48,7 @@ def pull_cases_main(settings: Settings) -> int:
     """Exit 0 when every row was taken, 1 when some were refused, 2 when the source failed."""
     from scheduler.case_pull import PullFailed, pull_cases
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
 
     async def run() -> int:
         engine = create_engine(settings.effective_database_url)

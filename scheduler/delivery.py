@@ -5,7 +5,10 @@ are retried on the backoff schedule; every state reached is logged as proof of s
     queued -> sending -> sent -> delivered -> opened -> acknowledged
        ^         |
        +---------+ (error, retries left: next_attempt_at = now + backoff)
-                 +-> failed (no retries left, or a permanent refusal)
+       |         +-> failed (no retries left, or a permanent refusal)
+       +-> withdrawn (a newer version or a cancellation replaced the notice before it was sent)
+
+The message is opened from the notice's sealed served copy here, and only here.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.jobs import retry_delay
+from conference.domain.notices import NoticeKind, content_sha256
 from conference.settings import Settings
 from conference.store.scheduling import DeliveryEventRow, DeliveryRow, NoticeRow
 from conference.store.tables import ParticipantRow
 from scheduler.channels import Channel, ChannelError, Outbound
 from scheduler.jobs import JobContext
 from scheduler.notice_pdf import notice_pdf
+from scheduler.notice_secrets import SealBroken, open_sealed
 
 log = logging.getLogger("vcourt.scheduler.delivery")
 STUCK_AFTER = timedelta(minutes=10)  # a `sending` claim older than this was a crash
@@ -70,11 +75,32 @@ async def queue_deliveries(
     return made
 
 
-def _outbound(d: DeliveryRow, n: NoticeRow) -> Outbound:
-    link_line = next((ln for ln in n.body_text.splitlines() if n.join_url in ln), n.join_url)
-    sms = f"{n.subject}. {link_line.strip()}"
-    pdf = notice_pdf(n.body_text, n.join_url, title=n.subject)
-    return Outbound(d.idempotency_key, d.address, n.subject, n.body_text, n.ics, pdf, sms)
+def _outbound(d: DeliveryRow, n: NoticeRow, settings: Settings, now: datetime) -> Outbound:
+    """The message for this delivery, from the notice's sealed served copy: the same bytes on
+    every retry (the e-mail's Date aside, which is the time of the attempt)."""
+    if n.sealed is None:
+        raise SealBroken(f"notice {n.id} keeps no served copy; issue the notice again")
+    served = open_sealed(settings, n.sealed)
+    pdf = b"" if d.channel == "sms" else notice_pdf(served.text, served.join_url, title=n.subject)
+    return Outbound(
+        idempotency_key=d.idempotency_key,
+        address=d.address,
+        subject=n.subject,
+        text=served.text,
+        ics=served.ics,
+        pdf=pdf,
+        sms_text=served.sms_text,
+        date=now.astimezone(settings.tz),
+        ics_method="CANCEL" if n.kind == NoticeKind.CANCELLATION.value else "REQUEST",
+    )
+
+
+def served_sha256(channel: str, message: Outbound) -> str:
+    """The fingerprint of what this channel hands over: the SMS its own text; the others the
+    notice's (subject, text, .ics), which equals the notice's `content_sha256`."""
+    if channel == "sms":
+        return content_sha256(message.sms_text)
+    return content_sha256(message.subject, message.text, message.ics)
 
 
 async def deliver_due(ctx: JobContext, channels: list[Channel], limit: int = 100) -> int:
@@ -123,14 +149,24 @@ async def _attempt(
             return 0
         notice = await s.get(NoticeRow, d.notice_id)
         assert notice is not None
+        if notice.superseded_at is not None:  # a newer notice (or a cancellation) replaced it
+            d.state = "withdrawn"
+            d.last_error = f"notice version {notice.version} was replaced before it was sent"
+            _event(s, d, "withdrawn", now, d.last_error)
+            return 0
         _event(s, d, "sending", now, f"attempt {attempt}")
-        message = _outbound(d, notice)
         channel = channels.get(d.channel)
-    error: ChannelError | None = None
+        message: Outbound | None = None
+        error: ChannelError | None = None
+        try:
+            message = _outbound(d, notice, settings, now)
+            d.content_sha256 = served_sha256(d.channel, message)
+        except SealBroken as exc:
+            error = ChannelError(str(exc), retryable=False)
     provider_id = None
-    if channel is None:
+    if message is not None and channel is None:
         error = ChannelError(f"channel {d.channel} is not configured any more", retryable=False)
-    else:
+    elif message is not None and channel is not None:
         try:
             provider_id = await channel.send(message)
         except ChannelError as exc:

@@ -19,15 +19,15 @@ from conference.domain.notices import describe_changes
 from conference.settings import Settings
 from conference.store.scheduling import NoticeRow
 from conference.store.tables import HearingRow
+from conference.wiring.hooks import HearingChange as ApiChange
+from conference.wiring.hooks import HearingChanged
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from scheduler.booking import BookingCheck, check_booking
 from scheduler.channels import configured_channels
 from scheduler.delivery import queue_deliveries
 from scheduler.jobs import plan_hearing_jobs
-from scheduler.notices import issue_notices
+from scheduler.notices import cancel_notices, issue_notices
 from scheduler.services import SCHEDULING
-from web.api.hooks import HearingChange as ApiChange
-from web.api.hooks import HearingChanged
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 __all__ = [
     "BookingCheck",
@@ -55,9 +55,10 @@ async def after_hearing_saved(
     now: datetime,
     before: tuple[datetime, datetime] | None = None,
 ) -> int:
-    """Re-plan the hearing's jobs; when it moved or was cancelled after notices went out,
-    issue amended notices (the old links stop working) and queue their delivery. Returns the
-    number of amended notices. Call inside the transaction that saved the hearing."""
+    """Re-plan the hearing's jobs; when it moved after notices went out, issue amended notices
+    (new links and PINs; the old links stop working), and when it was cancelled, a
+    cancellation to everyone who was served (no link, no PIN); queue their delivery. Returns
+    the number of notices issued. Call inside the transaction that saved the hearing."""
     await plan_hearing_jobs(session, hearing_id, settings=settings, now=now)
     if change not in (HearingChange.MOVED, HearingChange.CANCELLED):
         return 0
@@ -67,26 +68,26 @@ async def after_hearing_saved(
     hearing = await session.get(HearingRow, hearing_id)
     if served is None or hearing is None:
         return 0
-    old_start, old_end = before or (hearing.starts_at, hearing.ends_at)
-    what = describe_changes(
-        old_start,
-        old_end,
-        hearing.starts_at,
-        hearing.ends_at,
-        cancelled=change is HearingChange.CANCELLED,
-        tz=settings.tz,
-    )
-    if what is None:
-        return 0
-    issued = await issue_notices(session, hearing_id, settings=settings, now=now, changes=what)
     channels = configured_channels(settings)
+    if change is HearingChange.CANCELLED:
+        issued = await cancel_notices(session, hearing_id, settings=settings, now=now)
+    else:
+        old_start, old_end = before or (hearing.starts_at, hearing.ends_at)
+        what = describe_changes(
+            old_start, old_end, hearing.starts_at, hearing.ends_at, tz=settings.tz
+        )
+        if what is None:
+            return 0
+        issued = await issue_notices(
+            session, hearing_id, settings=settings, now=now, channels=channels, changes=what
+        )
     for notice in issued:
         await queue_deliveries(session, notice.row, channels, now)
     return len(issued)
 
 
 async def on_hearing_changed(app: web.Application, event: HearingChanged) -> None:
-    """Registered in web.api.hooks.HEARING_HOOKS: runs after the hearing API committed."""
+    """Registered in conference.wiring.hooks.HEARING_HOOKS: runs after the hearing API committed."""
     change = {
         ApiChange.CREATED: HearingChange.CREATED,
         ApiChange.MOVED: HearingChange.MOVED,

@@ -25,7 +25,7 @@ from conference.settings import Settings
 from conference.store import hearing_record
 from conference.store.scheduling import EndpointPrecheckRow, PlannedJobRow
 from conference.store.tables import EndpointRow, HearingRow
-from web.keys import RoomControl
+from conference.wiring.hooks import RoomControl
 
 log = logging.getLogger("vcourt.scheduler.jobs")
 

@@ -129,6 +129,8 @@ async def book_series(
     """Expand, check and (unless dry_run) book every occurrence. Caller commits."""
     if plan.first_start < now:
         raise InvalidValue("starts_at is in the past", field="starts_at")
+    if await session.get(CourtRow, plan.court_code) is None:
+        raise InvalidValue(f"court {plan.court_code!r} does not exist", field="court_code")
     calendar = calendar_from_settings(settings)
     occurrences = expand(plan.rrule, plan.first_start, plan.duration, calendar)
     sites = [c for c in await resolve_target(session, plan.target) if c != plan.central_endpoint]
@@ -279,7 +281,6 @@ async def move_series(
     day off leaves that occurrence where it was, reported). Moved occurrences get their jobs
     re-planned and amended notices. Caller commits."""
     from scheduler.hooks import HearingChange, after_hearing_saved
-    from web.api.hearing_models import plan_of
 
     if new_start < now:
         raise InvalidValue("starts_at is in the past", field="starts_at")
@@ -315,7 +316,7 @@ async def move_series(
     # Later ones first when moving later (earlier ones first when moving earlier), so that an
     # occurrence never clashes with its own series' next one that has not moved yet.
     for row in reversed(rows) if shift > timedelta() else rows:
-        current = plan_of(row)
+        current = hearings_repo.plan_of(row)
         starts = row.starts_at + shift
         occ = Occurrence(
             sequence[row.id],

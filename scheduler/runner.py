@@ -9,20 +9,26 @@ database, run by exactly one process.
   APScheduler taking a due job out and running it); the job itself runs at most once.
 - Periodic work (retrying deliveries, pushing hearing records, purging) is registered by the
   features as `Periodic` entries.
+- No module state: the runner holds its context and its periodic work; the stored timers name
+  a job function and its plain arguments, and the runner's executor passes the runner in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import logging
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,17 +41,7 @@ from scheduler.jobs import JobContext, fire
 
 log = logging.getLogger("vcourt.scheduler")
 
-# APScheduler persists a reference to the callable, so the job function is module-level and
-# finds the live context here; one runner per process sets it (the only module state we keep).
-_CONTEXT: dict[str, JobContext] = {}
 JOBSTORE_TABLE = "apscheduler_jobs"
-
-
-async def run_planned_job(job_id: str) -> None:
-    ctx = _CONTEXT.get("ctx")
-    if ctx is None:  # pragma: no cover - the runner sets it before starting the scheduler
-        raise RuntimeError("no job context: the runner is not started")
-    await fire(ctx, job_id)
 
 
 @dataclass(frozen=True)
@@ -53,6 +49,58 @@ class Periodic:
     name: str
     every_s: float
     run: Callable[[JobContext], Awaitable[Any]]
+
+
+# The job store pickles each timer as a reference to a module-level function and its
+# arguments (a planned job's id, a periodic job's name); the runner that the function needs
+# is handed to it, as `runner=`, by the runner's own executor (_RunnerExecutor), so no module
+# state holds it. Keep these two names: timers stored by earlier versions refer to them.
+
+
+async def run_planned_job(job_id: str, runner: JobRunner | None = None) -> None:
+    await fire(_given(runner).ctx, job_id)
+
+
+async def _periodic(name: str, runner: JobRunner | None = None) -> None:
+    job = _given(runner).periodic_by_name.get(name)
+    if job is None:  # a timer left by a version that had this job; it is replaced at start
+        return
+    try:
+        await job.run(_given(runner).ctx)
+    except Exception:
+        log.exception("periodic job %s failed", name)
+
+
+def _given(runner: JobRunner | None) -> JobRunner:
+    if runner is None:  # pragma: no cover - only a JobRunner's scheduler runs these
+        raise RuntimeError("a job function was run outside a JobRunner's scheduler")
+    return runner
+
+
+class _RunnerExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 is untyped
+    """APScheduler's asyncio executor, giving each job of this runner's scheduler the runner
+    (the job's stored arguments stay as they are)."""
+
+    def __init__(self, runner: JobRunner) -> None:
+        super().__init__()
+        self.runner = runner
+
+    def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        super()._do_submit_job(_WithRunner(job, self.runner), run_times)
+
+
+class _WithRunner:
+    """A stored job as the executor runs it: the same job, its function bound to the runner."""
+
+    def __init__(self, job: Job, runner: JobRunner) -> None:
+        self._job = job
+        self.func = functools.partial(job.func, runner=runner)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._job, name)
+
+    def __str__(self) -> str:
+        return str(self._job)
 
 
 def jobstore_url(async_url: str) -> str:
@@ -66,14 +114,24 @@ def jobstore_url(async_url: str) -> str:
 
 
 class LeaderLock:
-    """Held for the life of the runner; released by closing (or by the process dying)."""
+    """Held for the life of the runner; released by closing (or by the process dying).
+
+    `try_acquire` runs in a thread, which a stopping runner cannot cancel: `release` marks the
+    lock closed under a guard, so an acquisition that finishes after it lets go at once
+    instead of leaking the file or connection."""
 
     def __init__(self, async_url: str, data_dir: Path) -> None:
         self.url = make_url(async_url)
         self.data_dir = data_dir
         self._handle: Any = None
+        self._guard = threading.Lock()
+        self._closed = False
 
     def try_acquire(self) -> bool:
+        with self._guard:
+            return not self._closed and self._acquire()
+
+    def _acquire(self) -> bool:
         if self.url.get_backend_name() == "sqlite":
             path = Path(f"{self.url.database}.scheduler.lock")
             handle = path.open("a+")
@@ -100,15 +158,18 @@ class LeaderLock:
         return False
 
     def release(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        with self._guard:
+            self._closed = True
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
 
 
 class JobRunner:
     def __init__(self, ctx: JobContext, periodic: list[Periodic] | None = None) -> None:
         self.ctx = ctx
         self.periodic = periodic or []
+        self.periodic_by_name = {p.name: p for p in self.periodic}
         settings = ctx.settings
         self.lock = LeaderLock(settings.effective_database_url, settings.data_dir)
         self.scheduler: AsyncIOScheduler | None = None
@@ -129,7 +190,6 @@ class JobRunner:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.lock.release()
-        _CONTEXT.pop("ctx", None)
 
     def poke(self) -> None:
         """Something changed in planned_jobs: sync now rather than at the next interval."""
@@ -141,12 +201,12 @@ class JobRunner:
             log.info("another node runs the jobs; standing by")
             await asyncio.sleep(interval)
         log.info("this node (%s) runs the jobs", self.ctx.worker)
-        _CONTEXT["ctx"] = self.ctx
         store = SQLAlchemyJobStore(
             url=jobstore_url(self.ctx.settings.effective_database_url), tablename=JOBSTORE_TABLE
         )
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": store},
+            executors={"default": _RunnerExecutor(self)},
             job_defaults={
                 "misfire_grace_time": self.ctx.settings.scheduler_misfire_grace_s,
                 "coalesce": True,
@@ -164,7 +224,6 @@ class JobRunner:
                 args=[p.name],
                 replace_existing=True,
             )
-        _PERIODIC.update({p.name: p for p in self.periodic})
         self.leading.set()
         while True:
             try:
@@ -215,18 +274,6 @@ class JobRunner:
             except JobLookupError:  # it fired meanwhile
                 pass
         return added
-
-
-_PERIODIC: dict[str, Periodic] = {}
-
-
-async def _periodic(name: str) -> None:
-    ctx, job = _CONTEXT.get("ctx"), _PERIODIC.get(name)
-    if ctx is not None and job is not None:
-        try:
-            await job.run(ctx)
-        except Exception:
-            log.exception("periodic job %s failed", name)
 
 
 def worker_name(node: str) -> str:

@@ -9,29 +9,27 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from conference.wiring.hooks import (
+    HEARING_HOOKS,
+    LINK_OPENED_HOOKS,
+    RECORD_PARTS,
+    ROOM_CONTROL,
+    SITE_STAY_HOOKS,
+)
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from scheduler.attendance import record_site_stay
 from scheduler.hooks import on_hearing_changed
 from scheduler.jobs import JobContext
 from scheduler.notices import record_link_opened
 from scheduler.runner import JobRunner, worker_name
 from scheduler.services import SCHEDULING, SchedulingServices, periodic_jobs
-from web.api.hooks import HEARING_HOOKS
-from web.keys import (
-    CLOCK,
-    LINK_OPENED_HOOKS,
-    RECORD_PARTS,
-    ROOM_CONTROL,
-    SESSIONS,
-    SETTINGS,
-    SITE_STAY_HOOKS,
-)
 
 
 def setup(app: web.Application) -> None:
     """Add routes, keys and cleanup_ctx entries for this area."""
     app.cleanup_ctx.append(_scheduling)
     app[HEARING_HOOKS].append(on_hearing_changed)
-    # What signalling reports back (web/keys.py): a link used → its notice opened; an
+    # What signalling reports back (conference/wiring/hooks.py): a link used → its notice opened; an
     # endpoint's stays → the per-site attendance.
     app[LINK_OPENED_HOOKS].append(record_link_opened)
     app[SITE_STAY_HOOKS].append(record_site_stay)

@@ -9,15 +9,21 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy import select
 
-from conference.domain.hearings import COURT_STAFF_ROLES, Role
-from conference.domain.links import JoinClaims, LinkRefused, check_current, verify_join_token
+from conference.domain.errors import Forbidden, Unauthorized
+from conference.domain.hearings import COURT_STAFF_ROLES, HearingState, Role
+from conference.domain.links import (
+    JoinClaims,
+    LinkRefused,
+    check_current,
+    joins_by_sign_in,
+    verify_join_token,
+)
 from conference.settings import Settings
 from conference.store.participant_links import ParticipantLinkRow, check_pin
-from conference.store.tables import ApiTokenRow, ParticipantRow
+from conference.store.tables import HearingRow, ParticipantRow
+from conference.wiring.keys import SESSIONS
+from conference.wiring.principals import AUTHENTICATORS, Principal, principal_for_token
 from signaling.protocol import FrameError, Join
-from web.auth import AUTHENTICATORS, Principal, hash_token
-from web.keys import SESSIONS
-from web.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -51,21 +57,41 @@ async def _by_link(
         claims = verify_join_token(msg.token, settings.signing_secret(), now)
     except LinkRefused as exc:
         raise _refused(exc, msg) from None
-    async with request.app[SESSIONS]() as session, session.begin():
+    async with request.app[SESSIONS]() as session:
         found = (
             await session.execute(
-                select(ParticipantRow, ParticipantLinkRow)
+                select(ParticipantRow, ParticipantLinkRow, HearingRow.state)
+                .join(HearingRow, HearingRow.id == ParticipantRow.hearing_id)
                 .outerjoin(
                     ParticipantLinkRow, ParticipantLinkRow.participant_id == ParticipantRow.id
                 )
                 .where(ParticipantRow.id == claims.participant_id)
             )
-        ).first()  # one round trip: the participant and their link state
+        ).first()  # one round trip: the participant, their link state, the hearing's state
         participant, state = (found[0], found[1]) if found else (None, None)
         if participant is None or participant.hearing_id != claims.hearing_id:
             raise FrameError(
                 "link_wrong_hearing",
                 "this link is for a participant who is no longer part of the hearing",
+                msg.id,
+                msg.type,
+                "token",
+            )
+        if found is not None and found[2] == HearingState.CANCELLED.value:
+            # every link of a cancelled hearing, current or not: nothing to join, no PIN asked
+            raise FrameError(
+                "hearing_cancelled",
+                "the court cancelled this hearing; it will not take place, so there is nothing"
+                " to join. A new notice will come if the court sets a new date.",
+                msg.id,
+                msg.type,
+                "token",
+            )
+        if joins_by_sign_in(Role(participant.role), participant.staff_username):
+            raise FrameError(
+                "link_staff_sign_in",
+                "court staff join with their own sign-in (a session or bearer token and the"
+                " hearing_id), never with a join link",
                 msg.id,
                 msg.type,
                 "token",
@@ -79,11 +105,12 @@ async def _by_link(
         )
         version = state.link_version if state else 1
         revoked = state is not None and state.link_revoked_at is not None
-        try:
-            check_current(claims, version, revoked)
-            check_pin(state, msg.pin, settings, now)
-        except LinkRefused as exc:
-            return identity, _refused(exc, msg)  # the PIN counter is committed on exit
+    try:
+        check_current(claims, version, revoked)
+        # after the read above has ended: the PIN check keeps its own short transactions
+        await check_pin(request.app[SESSIONS], state, msg.pin, settings, now)
+    except LinkRefused as exc:
+        return identity, _refused(exc, msg)
     return identity, None
 
 
@@ -135,10 +162,8 @@ async def _as_staff(request: web.Request, msg: Join) -> Identity:
 async def _principal(request: web.Request, msg: Join) -> Principal | None:
     if msg.bearer:
         async with request.app[SESSIONS]() as session:
-            row = await session.scalar(
-                select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(msg.bearer))
-            )
-        if row is None or row.revoked_at is not None:
+            principal = await principal_for_token(session, msg.bearer)
+        if principal is None:
             raise FrameError(
                 "unauthenticated",
                 "the bearer token is unknown or revoked",
@@ -146,14 +171,12 @@ async def _principal(request: web.Request, msg: Join) -> Principal | None:
                 msg.type,
                 "bearer",
             )
-        from conference.domain.access import ApiRole
-
-        return Principal(ApiRole(row.role), row.name, row.id, row.staff_username)
+        return principal
     for authenticator in request.app[AUTHENTICATORS]:
         try:
             found = await authenticator(request)
-        except Problem as exc:
-            raise FrameError("unauthenticated", exc.detail, msg.id, msg.type) from None
+        except (Unauthorized, Forbidden) as exc:
+            raise FrameError("unauthenticated", exc.message, msg.id, msg.type) from None
         if found is not None:
             return found
     return None

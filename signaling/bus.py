@@ -8,6 +8,10 @@ Consistency: every change to a hearing's room happens under that hearing's lock
 stored version matches), applies a command, writes the record, saves the room with its new
 version and publishes the events. Nodes apply published events to their replicas in version
 order and reload the stored room when they notice a gap.
+
+Nodes: each node beats (says it is alive, with an expiry) and lists the hearings where it holds
+connections or grace timers. When one stops beating, one of the others claims it (once, even
+with several survivors) and sweeps those hearings (signaling/nodes.py).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Bus(ABC):
 
     def __init__(self) -> None:
         self.node_id = uuid.uuid4().hex[:12]
+        self.beaten = False  # this node has said it is alive at least once
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         pass
@@ -78,6 +83,51 @@ class Bus(ABC):
     async def clear_presence(self, hearing_id: str, participant_id: str, conn: str) -> bool:
         """Forget the participant's connection if it is still `conn`; True if it was."""
 
+    # --- nodes ------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def beat(self, ttl: float) -> bool:
+        """Say this node is alive for `ttl` seconds more. True when it had been given up for
+        dead (another node claimed it) since its last beat: its people were marked
+        disconnected, so it must let them rejoin."""
+
+    @abstractmethod
+    async def gone_nodes(self) -> list[str]:
+        """Nodes that beat once and have stopped (not yet swept up after)."""
+
+    @abstractmethod
+    async def claim_node(self, node_id: str, ttl: float) -> bool:
+        """The right to sweep up after a gone node: True for one caller only (until `ttl`
+        passes, so a sweeper that dies is replaced); False while the node is alive."""
+
+    @abstractmethod
+    async def node_alive(self, node_id: str) -> bool: ...
+
+    @abstractmethod
+    async def hold(self, hearing_id: str) -> None:
+        """This node holds connections or grace timers in the hearing: sweep it if I die."""
+
+    @abstractmethod
+    async def release(self, hearing_id: str, node_id: str | None = None) -> None:
+        """This node (or the gone `node_id`, once swept) no longer holds anything there. A
+        gone node that beats again keeps its list."""
+
+    @abstractmethod
+    async def holdings(self, node_id: str) -> set[str]: ...
+
+    @abstractmethod
+    async def forget_node(self, node_id: str) -> None:
+        """A gone node is swept: forget it and what it held (unless it beats again)."""
+
+
+def holder(node_id: str, conn_id: str) -> str:
+    """The presence value: which node, and which connection on it, holds a participant."""
+    return f"{node_id}/{conn_id}"
+
+
+def node_of(held_by: str | None) -> str | None:
+    return held_by.split("/", 1)[0] if held_by else None
+
 
 @dataclass
 class InProcessBroker:
@@ -87,6 +137,9 @@ class InProcessBroker:
     rooms: dict[str, tuple[int, str]] = field(default_factory=dict)
     presence: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
     subscribers: dict[str, list[InProcessBus]] = field(default_factory=dict)
+    alive_until: dict[str, float] = field(default_factory=dict)  # node → loop time
+    claims: dict[str, float] = field(default_factory=dict)  # gone node → claim expiry
+    holdings: dict[str, set[str]] = field(default_factory=dict)  # node → hearing ids
 
 
 class InProcessBus(Bus):
@@ -106,6 +159,8 @@ class InProcessBus(Bus):
         for subs in self.broker.subscribers.values():
             if self in subs:
                 subs.remove(self)
+        if self.node_id in self.broker.alive_until:  # stopped: the others sweep up at once
+            self.broker.alive_until[self.node_id] = 0.0
         if self.task:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -159,6 +214,42 @@ class InProcessBus(Bus):
             return False
         del self.broker.presence[(hearing_id, participant_id)]
         return True
+
+    async def beat(self, ttl: float) -> bool:
+        claimed = self.broker.claims.pop(self.node_id, None) is not None
+        forgotten = self.beaten and self.node_id not in self.broker.alive_until
+        self.broker.alive_until[self.node_id] = asyncio.get_running_loop().time() + ttl
+        self.beaten = True
+        return claimed or forgotten
+
+    async def gone_nodes(self) -> list[str]:
+        now = asyncio.get_running_loop().time()
+        return [node for node, until in self.broker.alive_until.items() if until <= now]
+
+    async def claim_node(self, node_id: str, ttl: float) -> bool:
+        now = asyncio.get_running_loop().time()
+        if await self.node_alive(node_id) or self.broker.claims.get(node_id, 0.0) > now:
+            return False
+        self.broker.claims[node_id] = now + ttl
+        return True
+
+    async def node_alive(self, node_id: str) -> bool:
+        return self.broker.alive_until.get(node_id, 0.0) > asyncio.get_running_loop().time()
+
+    async def hold(self, hearing_id: str) -> None:
+        self.broker.holdings.setdefault(self.node_id, set()).add(hearing_id)
+
+    async def release(self, hearing_id: str, node_id: str | None = None) -> None:
+        if node_id in (None, self.node_id) or not await self.node_alive(node_id or ""):
+            self.broker.holdings.get(node_id or self.node_id, set()).discard(hearing_id)
+
+    async def holdings(self, node_id: str) -> set[str]:
+        return set(self.broker.holdings.get(node_id, set()))
+
+    async def forget_node(self, node_id: str) -> None:
+        if not await self.node_alive(node_id):
+            self.broker.alive_until.pop(node_id, None)
+            self.broker.holdings.pop(node_id, None)
 
     async def _deliver(self) -> None:
         while True:

@@ -26,7 +26,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     result = asyncio.run(check())
     if result.ok:
         print(f"record of hearing {args.hearing_id}: {result.entries} entries, chain intact")

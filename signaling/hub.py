@@ -18,12 +18,12 @@ from conference.domain.cases import Confidentiality
 from conference.domain.clock import Clock
 from conference.domain.errors import NotFound
 from conference.domain.hearings import HearingKind, HearingState, Role
-from conference.domain.room import Room, Seat
+from conference.domain.room import Presence, Room, Seat
 from conference.domain.roster import roster_for
 from conference.settings import Settings
 from conference.store.tables import HearingRow
 from signaling import record
-from signaling.bus import Bus
+from signaling.bus import Bus, holder
 from signaling.fanout import FanOut
 from signaling.live import (
     FINAL,
@@ -68,6 +68,7 @@ class Hub(FanOut):
         if live is None:
             live = self.rooms[hearing_id] = LiveRoom(hearing_id)
             await self.bus.subscribe(hearing_id, lambda m: self._on_bus(hearing_id, m))
+            await self.bus.hold(hearing_id)  # if this node dies, the others sweep this hearing
         return live
 
     async def detach_if_idle(self, hearing_id: str) -> None:
@@ -75,6 +76,8 @@ class Hub(FanOut):
         if live is not None and not live.connections and not live.timers and not live.queue:
             del self.rooms[hearing_id]
             await self.bus.unsubscribe(hearing_id)
+            if hearing_id not in self.rooms:  # not attached again meanwhile
+                await self.bus.release(hearing_id)
 
     async def execute(
         self,
@@ -84,15 +87,18 @@ class Hub(FanOut):
         guard: Callable[[], Awaitable[bool]] | None = None,
         then: Callable[[Room], Awaitable[None]] | None = None,
         effect: Effect | None = None,
+        alone: bool = False,
     ) -> list[ev.RoomEvent]:
         """Run a command on the room under the hearing's lock: record, save, then announce.
         `guard` is checked under the lock first; `then` runs under the lock once the events
         are stored (e.g. greeting the joiner). Commands that arrive while one runs are run
         together next, in order, in one transaction (group commit): each still succeeds or
         fails on its own, and a crowd costs one database commit per batch, not per person.
-        `effect`, if the command succeeds, runs in the transaction that records its events."""
+        `effect`, if the command succeeds, runs in the transaction that records its events.
+        `alone`: not grouped with others, so its guard sees every earlier command complete
+        (a join's connection registered)."""
         live = await self.attach(hearing_id)
-        return await self.submit(live, command, guard=guard, then=then, effect=effect)
+        return await self.submit(live, command, guard=guard, then=then, effect=effect, alone=alone)
 
     def submit(
         self,
@@ -102,11 +108,12 @@ class Hub(FanOut):
         guard: Callable[[], Awaitable[bool]] | None = None,
         then: Callable[[Room], Awaitable[None]] | None = None,
         effect: Effect | None = None,
+        alone: bool = False,
     ) -> asyncio.Future[list[ev.RoomEvent]]:
         """Queue a command without waiting (a connection pipelines its commands; they run
         in the order submitted)."""
         future: asyncio.Future[list[ev.RoomEvent]] = asyncio.get_running_loop().create_future()
-        live.queue.append(Queued(command, guard, then, future, effect))
+        live.queue.append(Queued(command, guard, then, future, effect, alone))
         if live.worker is None or live.worker.done():
             live.worker = asyncio.create_task(self._drain(live))
             self.tasks.add(live.worker)
@@ -115,7 +122,10 @@ class Hub(FanOut):
 
     async def _drain(self, live: LiveRoom) -> None:
         while live.queue:
-            batch, live.queue = live.queue[:MAX_GROUP], live.queue[MAX_GROUP:]
+            size = next(
+                (i or 1 for i, q in enumerate(live.queue[:MAX_GROUP]) if q.alone), MAX_GROUP
+            )
+            batch, live.queue = live.queue[:size], live.queue[size:]
             try:
                 await self._run_batch(live, batch)
             except BaseException as exc:
@@ -278,7 +288,7 @@ class Hub(FanOut):
         timer = live.timers.pop(pid, None)
         if timer:
             timer.cancel()
-        await self.bus.set_presence(live.hearing_id, pid, conn.id, self.presence_ttl)
+        await self.bus.set_presence(live.hearing_id, pid, self.holder(conn), self.presence_ttl)
         if old is not None and old is not conn:
             self._spawn(old.end("replaced", "you joined again from another window or device"))
         await self.bus.publish(
@@ -294,7 +304,7 @@ class Hub(FanOut):
             del live.connections[pid]
 
         async def still_theirs() -> bool:
-            return await self.bus.clear_presence(hearing_id, pid, conn.id)
+            return await self.bus.clear_presence(hearing_id, pid, self.holder(conn))
 
         def lost(room: Room) -> list[ev.RoomEvent]:
             if room.state in FINAL:
@@ -309,26 +319,61 @@ class Hub(FanOut):
         finally:
             await self.detach_if_idle(hearing_id)
 
-    def _start_grace(self, live: LiveRoom, pid: str) -> None:
+    def holder(self, conn: Connection) -> str:
+        """What the presence key holds: this node and the connection (a node that dies is
+        known by the presence keys it leaves)."""
+        return holder(self.bus.node_id, conn.id)
+
+    def _start_grace(self, live: LiveRoom, pid: str, delay: float | None = None) -> None:
         loop = asyncio.get_running_loop()
         old = live.timers.pop(pid, None)
         if old:
             old.cancel()
         live.timers[pid] = loop.call_later(
-            self.grace.total_seconds(), lambda: self._spawn(self._expire(live.hearing_id, pid))
+            self.grace.total_seconds() if delay is None else delay,
+            lambda: self._spawn(self._expire(live.hearing_id, pid)),
         )
+
+    def _grace_left(self, seat: Seat) -> float | None:
+        """Seconds left of a dropped participant's grace period; None if it does not run."""
+        dropped = seat.presence not in (Presence.AWAY, Presence.REMOVED, Presence.REJECTED)
+        if seat.connected or seat.disconnected_at is None or not dropped:
+            return None
+        return (self.grace - (self.clock() - seat.disconnected_at)).total_seconds()
+
+    def keep_grace(self, live: LiveRoom, room: Room) -> None:
+        """Run a grace timer here for everyone dropped who has none here (timers taken over
+        from a dead node; a second timer elsewhere is harmless: expiry happens once)."""
+        if room.state in FINAL:
+            return
+        for pid, seat in room.seats.items():
+            left = self._grace_left(seat)
+            if left is not None and pid not in live.timers:
+                self._start_grace(live, pid, max(0.0, left))
 
     async def _expire(self, hearing_id: str, pid: str) -> None:
         live = self.rooms.get(hearing_id)
         if live is not None:
             live.timers.pop(pid, None)
-        await self.execute(hearing_id, lambda r: r.expire_grace(pid, self.clock(), self.grace))
+
+        async def not_yet(room: Room) -> None:
+            # The disconnection was timed by another node's clock (a timer taken over from a
+            # dead node): if its grace has not quite run out here, wait for the rest.
+            left = self._grace_left(room.seats[pid]) if pid in room.seats else None
+            if left is not None and left > 0 and room.state not in FINAL:
+                self._start_grace(self.rooms[hearing_id], pid, left + 0.05)
+
+        await self.execute(
+            hearing_id, lambda r: r.expire_grace(pid, self.clock(), self.grace), then=not_yet
+        )
         await self.detach_if_idle(hearing_id)
 
     async def refresh_presence(self) -> None:
         for live in list(self.rooms.values()):
             for pid, conn in list(live.connections.items()):
-                await self.bus.set_presence(live.hearing_id, pid, conn.id, self.presence_ttl)
+                await self.bus.set_presence(
+                    live.hearing_id, pid, self.holder(conn), self.presence_ttl
+                )
 
     async def send_to(self, hearing_id: str, participant_id: str, message: BaseModel) -> None:
         """Deliver one message to a participant on whichever node holds them."""

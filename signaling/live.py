@@ -44,6 +44,9 @@ class Connection(Protocol):
 
     async def end(self, reason: str, message: str) -> None: ...
 
+    async def drop(self) -> None:
+        """Close without a `bye`: the client takes it for a dropped connection and rejoins."""
+
 
 @dataclass
 class LiveRoom:
@@ -67,6 +70,7 @@ class Queued:
     then: Callable[[Room], Awaitable[None]] | None
     future: asyncio.Future[list[ev.RoomEvent]]
     effect: Effect | None = None
+    alone: bool = False  # run in a group of its own (its guard sees earlier joins registered)
 
 
 MAX_GROUP = 200  # commands per group commit

@@ -1,10 +1,11 @@
 """The seam to the media server: the signalling hub routes `media.*` messages to a backend.
 
-The media area registers one with `app[SERVICES]["media_backend"] = backend` in its setup
-(signaling/media_bridge.py over the embedded aiortc server); without one, `media.offer` is
-answered with the error `media_unavailable`. After every change to a room the hub calls
-`apply_room` with the pure routing facts (conference.domain.roster.routing) and whether the
-court is recording. To push an offer to a participant (renegotiation), a backend calls
+Signalling's setup puts one behind `signaling.keys.MEDIA_BACKEND`: the MediaBridge
+(signaling/media_bridge.py) over the embedded aiortc server that conference/media's setup
+created; without one, `media.offer` is answered with the error `media_unavailable`. After
+every change to a room the hub calls `apply_room` with the pure routing facts
+(conference.domain.roster.routing) and whether the court is recording. To push an offer to a
+participant (renegotiation), a backend calls
 `Hub.send_to(hearing_id, participant_id, ServerMediaOffer(...))`.
 """
 
@@ -14,8 +15,6 @@ from typing import Protocol
 
 from conference.domain.roster import Routing
 from signaling.protocol import IceCandidate
-
-MEDIA_BACKEND = "media_backend"  # key in app[SERVICES]
 
 
 class MediaBackend(Protocol):

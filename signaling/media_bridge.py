@@ -36,6 +36,16 @@ class MediaBridge:
         server.state_listeners.append(self._state)
         server.recording_listeners.append(self._into_record)
 
+    async def detach(self) -> None:
+        """Signalling stops before the media server does: finish the recordings while the hub
+        can still write their hashes into the hearing record, then stop listening."""
+        for hearing_id in list(self.server.hearings):
+            await self.server.stop_recording(hearing_id)
+        self.server.on_offer = None
+        self.server.quality_listeners.remove(self._quality)
+        self.server.state_listeners.remove(self._state)
+        self.server.recording_listeners.remove(self._into_record)
+
     # --- MediaBackend -----------------------------------------------------------------------
 
     async def connect(self, hearing_id: str, participant_id: str, kind: str, offer_sdp: str) -> str:

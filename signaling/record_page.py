@@ -10,9 +10,17 @@ from aiohttp import web
 
 from conference.domain.access import Action
 from conference.store.tables import HearingRow
+from conference.wiring.keys import SESSIONS
+from conference.wiring.principals import require
 from signaling import record
-from web.auth import require
-from web.keys import SESSIONS
+
+# The page's only style, inline so the record prints alone; the Content-Security-Policy allows
+# exactly this text by its hash (web/headers.py), so keep it a constant.
+RECORD_STYLE = (
+    "body{font-family:serif;max-width:50em;margin:2em auto}"
+    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #444;padding:4px}"
+    "@media print{body{margin:0}}"
+)
 
 
 async def load_report(request: web.Request, hearing_id: str) -> dict[str, Any] | None:
@@ -82,9 +90,7 @@ async def record_page(request: web.Request) -> web.Response:
     html = f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <title>Biên bản phiên tòa / Hearing record — {e(report["title"])}</title>
-<style>body{{font-family:serif;max-width:50em;margin:2em auto}}
-table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #444;padding:4px}}
-@media print{{body{{margin:0}}}}</style></head><body>
+<style>{RECORD_STYLE}</style></head><body>
 <h1>Biên bản phiên tòa trực tuyến<br><small>Online hearing record</small></h1>
 <p><b>{e(report["title"])}</b>{case}</p>
 <p>State: {e(report["state"])}{"" if report["final"] else " (not closed yet: provisional)"}.

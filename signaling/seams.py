@@ -1,6 +1,7 @@
-"""Where signalling meets scheduling, through the hooks in web/keys.py (neither area imports
-the other): a used link marks its notice opened; endpoints' stays feed the per-site
-attendance; scheduled jobs move the live room; the hearing record goes to the case system."""
+"""Where signalling meets scheduling, through the hooks in conference/wiring/hooks.py (neither
+area imports the other): a used link marks its notice opened; endpoints' stays feed the
+per-site attendance; scheduled jobs move the live room; the hearing record goes to the case
+system."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from conference.domain.clock import Clock
 from conference.domain.hearings import HearingState, Role
 from conference.domain.room import Room
 from conference.store.tables import HearingRow, ParticipantRow
+from conference.wiring.hooks import LINK_OPENED_HOOKS, SITE_STAY_HOOKS
 from signaling import record
 from signaling.auth import Identity
 from signaling.hub import Hub
 from signaling.live import FINAL, Effect
-from web.keys import LINK_OPENED_HOOKS, SITE_STAY_HOOKS
 
 _STARTS = (ev.ParticipantJoined, ev.ParticipantReconnected)
 _ENDS = (
@@ -92,8 +93,9 @@ def site_stays(app: web.Application) -> Any:
 
 
 class HubRoomControl:
-    """web.keys.RoomControl over this node's hub: the change runs under the hearing's lock
-    like any command — recorded, saved for the other nodes, announced to everyone connected."""
+    """conference.wiring.hooks.RoomControl over this node's hub: the change runs under the
+    hearing's lock like any command — recorded, saved for the other nodes, announced to
+    everyone connected."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -135,9 +137,9 @@ def _mask(text: str | None) -> str | None:
 async def hearing_record_part(
     session: AsyncSession, hearing: HearingRow, payload: dict[str, Any]
 ) -> None:
-    """A web.keys.RecordPart: the hearing record (GET /api/v1/hearings/{id}/record's report,
-    times in UTC) goes to the case system under `hearing_record`; the closing reason becomes
-    the `outcome` when none is set."""
+    """A conference.wiring.hooks.RecordPart: the hearing record (GET
+    /api/v1/hearings/{id}/record's report, times in UTC) goes to the case system under
+    `hearing_record`; the closing reason becomes the `outcome` when none is set."""
     rows = await record.entries(session, hearing.id)
     report = record.report(hearing, rows, utc=True)
     for check in report["identity_checks"]:

@@ -8,20 +8,23 @@ import logging
 import uuid
 from typing import Any
 
-from aiohttp import WSMsgType, web
+import orjson
+from aiohttp import WSCloseCode, WSMsgType, hdrs, web
 
 from conference.domain import room_events as ev
 from conference.domain.errors import DomainError, NotAllowed
+from conference.domain.origins import origin_allowed
 from conference.domain.room import Room, Seat
 from conference.domain.roster import may_exchange_media, roster_for
 from conference.media.ice import ice_servers_for
 from conference.store.tables import ParticipantRow
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from signaling import protocol as p
 from signaling.auth import Identity, identify
 from signaling.hub import Hub, LiveRoom, bye
+from signaling.keys import HUB
 from signaling.media import MediaBackend
 from signaling.seams import link_opened
-from web.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,9 @@ class Session:
     async def end(self, reason: str, message: str) -> None:
         await self.send_text(bye(reason, message))
         await self.ws.close(code=1000, message=reason.encode()[:100])
+
+    async def drop(self) -> None:
+        await self.ws.close(code=WSCloseCode.SERVICE_RESTART, message=b"rejoin")
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -413,10 +419,34 @@ def _out_of_turn(message: p.ClientMessage, why: str) -> p.FrameError:
     return p.FrameError("out_of_turn", f"{message.type}: {why}", message.id, message.type)
 
 
-async def websocket(request: web.Request) -> web.WebSocketResponse:
-    from signaling.setup import HUB
-
+def foreign_origin(request: web.Request) -> web.Response | None:
+    """403 when a browser page of another site opens the socket. Browsers always send Origin
+    on a WebSocket handshake (and the court's cookies with it, whichever page asked), so this
+    is what stops another site joining as the signed-in judge. Agents and scripts send none
+    and then join with a link or bearer token only: a cookie session also needs the Origin
+    (web/pages/accounts.py)."""
+    origin = request.headers.get(hdrs.ORIGIN)
     settings = request.app[SETTINGS]
+    if origin is None or origin_allowed(origin, settings.site_origins):
+        return None
+    allowed = ", ".join(sorted(settings.site_origins))
+    detail = (
+        f"a page from {origin[:200]!r} may not open the hearing socket; only pages of this"
+        f" site ({allowed}) may. If this is another name of this server, add it to"
+        " VCOURT_ALLOWED_ORIGINS"
+    )
+    log.warning("signalling: refused a handshake from origin %r", origin[:200])
+    body = {"type": "about:blank", "status": 403, "title": "Origin not allowed", "detail": detail}
+    return web.Response(
+        status=403, body=orjson.dumps(body), content_type="application/problem+json"
+    )
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    settings = request.app[SETTINGS]
+    refusal = foreign_origin(request)
+    if refusal is not None:
+        return refusal  # before the handshake: nothing of the room is touched
     ws = web.WebSocketResponse(
         heartbeat=settings.signaling_heartbeat_seconds,
         max_msg_size=settings.signaling_max_frame_bytes * 4,

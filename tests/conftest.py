@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.scheduling",
     "tests.fixtures.media",
     "tests.fixtures.browser",
+    "tests.fixtures.live_api",
 ]

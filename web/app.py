@@ -11,22 +11,35 @@ from conference.domain.clock import Clock, system_clock
 from conference.media import setup as media_setup
 from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
-from scheduler import setup as scheduler_setup
-from signaling import setup as signaling_setup
-from web.api import cases, courts, docs, hearings, media, records, scheduling, staff
-from web.api.hooks import HEARING_HOOKS, HearingHook
-from web.api.registry import ApiRoutes
-from web.auth import AUTHENTICATORS, Authenticator, bearer_authenticator
-from web.keys import (
-    CLOCK,
-    ENGINE,
+from conference.wiring.hooks import (
+    HEARING_HOOKS,
     LINK_OPENED_HOOKS,
     RECORD_PARTS,
-    SERVICES,
-    SESSIONS,
-    SETTINGS,
     SITE_STAY_HOOKS,
+    HearingHook,
 )
+from conference.wiring.keys import CLOCK, ENGINE, SESSIONS, SETTINGS
+from conference.wiring.principals import AUTHENTICATORS, Authenticator
+from scheduler import setup as scheduler_setup
+from signaling import setup as signaling_setup
+from web import headers
+from web.api import (
+    attendance,
+    case_links,
+    cases,
+    courts,
+    docs,
+    hearings,
+    media,
+    meetings,
+    notices,
+    records,
+    scheduling,
+    staff,
+)
+from web.api.registry import ApiRoutes
+from web.api.registry import attach as attach_api
+from web.auth import bearer_authenticator
 from web.ops import metrics_middleware, setup_ops
 from web.pages import setup as pages_setup
 from web.problems import problem_middleware
@@ -37,16 +50,23 @@ API_TABLES: list[ApiRoutes] = [
     cases.routes,
     hearings.routes,
     staff.routes,
-    scheduling.routes,
+    scheduling.routes,  # booking checks and free slots, then the rest of scheduling:
+    attendance.routes,
+    case_links.routes,
+    meetings.routes,
+    notices.routes,
     records.routes,
     media.routes,
 ]
 
 # Feature areas plug in here: each is `setup(app)` adding routes, keys and cleanup_ctx entries.
+# Their cleanup contexts start in this order (after the database's) and stop in reverse: media
+# first (signalling connects its hub to the media server), then signalling (scheduling's jobs
+# move its live rooms), then scheduling.
 FEATURES: list[Callable[[web.Application], None]] = [
+    media_setup.setup,
     signaling_setup.setup,
     scheduler_setup.setup,
-    media_setup.setup,
     pages_setup.setup,
 ]
 
@@ -58,16 +78,15 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock
-    app[SERVICES] = {}
     authenticators: list[Authenticator] = [bearer_authenticator]
     app[AUTHENTICATORS] = authenticators
-    hearing_hooks: list[HearingHook] = []  # scheduling appends its own (web/api/hooks.py)
+    hearing_hooks: list[HearingHook] = []  # scheduling appends its own (conference/wiring/hooks.py)
     app[HEARING_HOOKS] = hearing_hooks
     app[LINK_OPENED_HOOKS], app[SITE_STAY_HOOKS], app[RECORD_PARTS] = [], [], []
     app.cleanup_ctx.append(_database)
+    headers.setup(app)
     setup_ops(app)
-    for table in API_TABLES:
-        table.attach(app)
+    attach_api(app, API_TABLES)
     docs.setup(app, API_TABLES)
     for setup in FEATURES:
         setup(app)

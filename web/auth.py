@@ -1,45 +1,25 @@
 """Bearer tokens for the API: random, shown once, stored as SHA-256, carrying one role.
 
-Tokens are 256-bit random strings, so a fast hash is enough to store them (a password KDF
-would only slow every request); staff passwords use argon2 in the pages.
+Who is calling (Principal), the authenticators, the token lookup and `require` live below the
+areas in conference/wiring/principals.py, shared with signalling.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.domain.access import Action, ApiRole, may
+from conference.domain.access import ApiRole
+from conference.domain.errors import Unauthorized
 from conference.store.tables import ApiTokenRow
-from web.keys import CLOCK, SESSIONS
-from web.problems import Problem
+from conference.wiring.keys import CLOCK, SESSIONS
+from conference.wiring.principals import Principal, hash_token, principal_for_token
 
 TOKEN_PREFIX = "vct_"
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: ApiRole
-    name: str
-    token_id: str | None = None
-    staff_username: str | None = None
-
-
-PRINCIPAL = web.RequestKey("principal", Principal)
-# Pages add a cookie-session authenticator here; the first that answers wins.
-Authenticator = Callable[[web.Request], Awaitable[Principal | None]]
-AUTHENTICATORS: web.AppKey[list[Authenticator]] = web.AppKey("authenticators")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:
@@ -79,42 +59,13 @@ async def bearer_authenticator(request: web.Request) -> Principal | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "Unauthorized", "use the header 'Authorization: Bearer <token>'")
+        raise Unauthorized("use the header 'Authorization: Bearer <token>'")
     async with request.app[SESSIONS]() as session:
-        row = await session.scalar(
-            select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(token.strip()))
-        )
-    if row is None or row.revoked_at is not None:
-        raise Problem(
-            401,
-            "Unauthorized",
+        principal = await principal_for_token(session, token.strip())
+    if principal is None:
+        raise Unauthorized(
             "the token is unknown or revoked; ask an administrator for a new one"
-            " (vcourt token create --role …)",
-        )
-    return Principal(
-        role=ApiRole(row.role), name=row.name, token_id=row.id, staff_username=row.staff_username
-    )
-
-
-async def authenticate(request: web.Request) -> Principal:
-    if PRINCIPAL in request:
-        principal: Principal = request[PRINCIPAL]
-        return principal
-    for authenticator in request.app[AUTHENTICATORS]:
-        found = await authenticator(request)
-        if found is not None:
-            request[PRINCIPAL] = found
-            return found
-    raise Problem(401, "Unauthorized", "this needs a token: send 'Authorization: Bearer <token>'")
-
-
-async def require(request: web.Request, action: Action) -> Principal:
-    principal = await authenticate(request)
-    if not may(principal.role, action):
-        raise Problem(
-            403,
-            "Forbidden",
-            f"the {principal.role.value} role may not {action.value.replace('_', ' ')}",
+            " (vcourt token create --role …)"
         )
     return principal
 

@@ -13,6 +13,8 @@ from conference.domain.access import ApiRole
 from conference.domain.clock import system_clock
 from conference.settings import ConfigError, Settings, load_settings
 from conference.store.db import create_engine, session_factory, upgrade
+from signaling import cli as signaling_cli
+from web.pages.cli import add_staff_command, staff_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,11 +56,11 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from conference.wiring.logs import configure_logging
     from web.app import create_app
-    from web.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     settings.signing_secret()  # generate it now, not on a first request
     web.run_app(
         create_app(settings),
@@ -77,7 +79,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from web.auth import TOKEN_PREFIX, create_token
     from web.seed.demo import DEMO_CREDENTIALS, seed_all
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(asyncio.run(seed_all(settings)))
     token = (
         settings.demo_token.get_secret_value()
@@ -117,7 +119,7 @@ vcourt demo is starting on {base}
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(f"database schema is up to date ({_masked_db(settings)})")
     return 0
 
@@ -140,7 +142,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     print(asyncio.run(run()))
     return 0
 
@@ -148,7 +150,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from web.seed.demo import seed_all
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     report = asyncio.run(seed_all(settings, registry_only=args.registry_only))
     print(report)
     return 0
@@ -175,29 +177,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "token": _token,
     "seed": _seed,
     "scheduler": _scheduler,
+    "staff": staff_command,
+    "record": signaling_cli.run,
 }
-# Feature areas add sub-commands: a function that adds its parser, and its handler in COMMANDS.
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-
-
-def _register_areas() -> None:
-    from web.pages.cli import add_staff_command, staff_command
-
-    EXTRA_COMMANDS.append(add_staff_command)
-    COMMANDS["staff"] = staff_command
-
-
-_register_areas()
-
-
-def _signaling_commands() -> None:
-    from signaling import cli as signaling_cli
-
-    EXTRA_COMMANDS.append(signaling_cli.add_parser)
-    COMMANDS["record"] = signaling_cli.run
-
-
-_signaling_commands()
+# Feature areas' sub-commands: each adds its parser; its handler is in COMMANDS.
+EXTRA_COMMANDS: list[Callable[[Any], None]] = [add_staff_command, signaling_cli.add_parser]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from prometheus_client import (
 )
 from sqlalchemy import text
 
-from web.keys import ENGINE, SETTINGS
+from conference.wiring.keys import ENGINE, SETTINGS
 
 
 class Metrics:

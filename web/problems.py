@@ -8,15 +8,34 @@ import orjson
 from aiohttp import web
 from pydantic import ValidationError
 
-from conference.domain.errors import Conflict, DomainError, InvalidValue, NotAllowed, NotFound
+from conference.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    Unauthorized,
+    Unreadable,
+)
 
 PROBLEM_TYPE = "application/problem+json"
 
-_STATUS_FOR = {
+_STATUS_FOR: dict[type[DomainError], int] = {
+    Unreadable: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
     InvalidValue: 422,
     NotAllowed: 409,
     Conflict: 409,
     NotFound: 404,
+}
+_TITLES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Not allowed in the current state",
+    422: "Invalid value",
 }
 
 
@@ -29,14 +48,22 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, title: str, detail: str, instance: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    instance: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> web.Response:
     body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title}
     body["detail"] = detail
     if instance:
         body["instance"] = instance
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return web.Response(
         status=status, body=orjson.dumps(body), content_type=PROBLEM_TYPE, headers=headers
     )
@@ -56,8 +83,19 @@ def from_domain_error(exc: DomainError) -> Problem:
     extra: dict[str, Any] = {"code": exc.code}
     if exc.field:
         extra["errors"] = [{"field": exc.field, "message": exc.message}]
-    titles = {404: "Not found", 409: "Not allowed in the current state", 422: "Invalid value"}
-    return Problem(status, titles.get(status, "Bad request"), exc.message, **extra)
+    title = exc.title or _TITLES.get(status, "Bad request")
+    return Problem(status, title, exc.message, **extra)
+
+
+# Headers of aiohttp's own errors that carry meaning (RFC 9110: a 405 must say what is allowed).
+_KEPT_HEADERS = frozenset({"Allow", "Retry-After"})
+
+
+def _detail(exc: web.HTTPException) -> str:
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return f"{exc.method} is not allowed here; this path takes {allowed}"
+    return exc.text or exc.reason
 
 
 @web.middleware
@@ -81,7 +119,13 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise
-        return problem_response(exc.status, exc.reason, exc.text or exc.reason, request.path)
+        return problem_response(
+            exc.status,
+            exc.reason,
+            _detail(exc),
+            request.path,
+            headers={k: v for k, v in exc.headers.items() if k in _KEPT_HEADERS},
+        )
     except Exception:
         request.app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if not request.path.startswith("/api/"):

@@ -12,20 +12,27 @@ from datetime import UTC, datetime
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from conference.domain.errors import DomainError
-from conference.domain.hearings import Role
+from conference.domain.hearings import COURT_STAFF_ROLES, Role
 
 _SALT = "vcourt.join-link.v1"
 
 
 class LinkRefused(DomainError):
     """The link cannot be used; `reason` is one of forged, malformed, expired, superseded,
-    revoked, wrong_hearing."""
+    revoked, wrong_hearing, staff_sign_in."""
 
     code = "link_refused"
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def joins_by_sign_in(role: Role, staff_username: str | None) -> bool:
+    """Court staff with an account join the room with their own sign-in (signalling accepts
+    exactly these as staff), so they are never given a join link or a PIN. Court staff without
+    an account (a people's assessor) and everyone else join through their personal link."""
+    return role in COURT_STAFF_ROLES and bool(staff_username)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Wire the embedded media server into the app.
 
-`app[MEDIA_SERVER]` is the engine signalling drives (see conference/media/server.py), through
-the MediaBridge registered as signalling's media backend. Finished recordings are stored in the
-`recordings` table here; the bridge then writes each file's hash into the hearing record.
+`app[MEDIA_SERVER]` is the engine signalling drives (see conference/media/server.py); this
+area knows nothing of signalling: signalling's setup reads the key and connects its hub to
+the server through signaling/media_bridge.py. So this cleanup context runs before
+signalling's (web/app.py's FEATURES order), and is torn down after it. Finished recordings are
+stored in the `recordings` table here; the bridge then writes each file's hash into the
+hearing record.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from aiohttp import web
 from conference.media.recorder import RecordingInfo
 from conference.media.server import MediaServer
 from conference.media.store import store_recording
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +31,6 @@ def setup(app: web.Application) -> None:
 
 
 async def _media(app: web.Application) -> AsyncIterator[None]:
-    from signaling.media import MEDIA_BACKEND
-    from signaling.media_bridge import MediaBridge
-    from signaling.setup import HUB
-    from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
-
     settings = app[SETTINGS]
     server = MediaServer(settings, clock=app[CLOCK])
     sessions = app[SESSIONS]
@@ -41,9 +40,5 @@ async def _media(app: web.Application) -> AsyncIterator[None]:
 
     server.recording_listeners.append(store)  # first the table, then the record's chain
     app[MEDIA_SERVER] = server
-    # signalling's cleanup context ran first (FEATURES order), so its hub exists
-    if settings.media_enabled:
-        app[SERVICES][MEDIA_BACKEND] = MediaBridge(server, app[HUB], app[CLOCK])
     yield
-    app[SERVICES].pop(MEDIA_BACKEND, None)
     await server.shutdown()

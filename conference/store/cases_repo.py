@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.cases import Case, CaseParty
 from conference.domain.hearings import EDITABLE_STATES
+from conference.store.paging import one_page
 from conference.store.tables import CasePartyRow, CaseRow, CourtRow, HearingRow, StaffRow
 
 
@@ -51,10 +52,8 @@ async def list_cases(session: AsyncSession, f: CaseFilter) -> tuple[list[CaseRow
     if f.text:
         like = f"%{f.text}%"
         stmt = stmt.where(or_(CaseRow.title.ilike(like), CaseRow.case_number.ilike(like)))
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(CaseRow.created_at.desc(), CaseRow.case_number)
-    rows = await session.scalars(ordered.limit(f.limit).offset(f.offset))
-    return list(rows), total
+    order = (CaseRow.created_at.desc(), CaseRow.case_number)
+    return await one_page(session, stmt, order_by=order, limit=f.limit, offset=f.offset)
 
 
 async def court_exists(session: AsyncSession, code: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,18 +47,23 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BookingSession)
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, *, notice_keys: Sequence[bytes] = ()) -> Config:
+    """`notice_keys`: for the migrations that seal stored notices (Settings.notice_keys())."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["notice_keys"] = list(notice_keys)
     return config
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
+def upgrade(url: str, revision: str = "heads", *, notice_keys: Sequence[bytes] = ()) -> None:
     """Bring the schema up to date. Each feature area is its own Alembic branch off the
-    foundation, so we upgrade to all heads."""
-    command.upgrade(alembic_config(url), revision)
+    foundation, so we upgrade to all heads. A migration that moves stored secrets needs the
+    keys (`vcourt db upgrade` passes them; an empty database needs none)."""
+    command.upgrade(alembic_config(url, notice_keys=notice_keys), revision)
 
 
-async def upgrade_async(url: str, revision: str = "heads") -> None:
-    await asyncio.to_thread(upgrade, url, revision)
+async def upgrade_async(
+    url: str, revision: str = "heads", *, notice_keys: Sequence[bytes] = ()
+) -> None:
+    await asyncio.to_thread(lambda: upgrade(url, revision, notice_keys=notice_keys))

@@ -10,17 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.clock import COURT_TZ, to_utc
 from conference.domain.hearings import (
     JUDGE_ROLES,
+    HearingKind,
     HearingPlan,
     HearingState,
     Participant,
     Role,
 )
+from conference.store.paging import one_page
 from conference.store.tables import (
     EndpointRow,
     HearingEndpointRow,
@@ -83,10 +85,8 @@ async def list_hearings(session: AsyncSession, f: HearingFilter) -> tuple[list[H
                 ),
             )
         )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(HearingRow.starts_at, HearingRow.id)
-    rows = await session.scalars(ordered.limit(f.limit).offset(f.offset))
-    return list(rows.unique()), total
+    order = (HearingRow.starts_at, HearingRow.id)
+    return await one_page(session, stmt, order_by=order, limit=f.limit, offset=f.offset)
 
 
 async def endpoints_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, EndpointRow]:
@@ -137,6 +137,22 @@ def participant_of(row: ParticipantRow) -> Participant:
         phone=row.phone,
         language=row.language,
         interprets_for=row.interprets_for,
+    )
+
+
+def plan_of(row: HearingRow, participants: list[ParticipantRow] | None = None) -> HearingPlan:
+    """The plan a stored hearing stands for (to check a change against)."""
+    return HearingPlan(
+        kind=HearingKind(row.kind),
+        title=row.title,
+        starts_at=row.starts_at,
+        duration=row.ends_at - row.starts_at,
+        central_endpoint=row.central_endpoint,
+        component_endpoints=tuple(component_codes(row)),
+        case_number=row.case.case_number if row.case else None,
+        participants=tuple(
+            participant_of(p) for p in (row.participants if participants is None else participants)
+        ),
     )
 
 

@@ -9,18 +9,25 @@ Used by both sides: scheduling issues a link (with a PIN) in every notice versio
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
-from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.ext.asyncio import AsyncSession
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import ForeignKey, Integer, String, case, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conference.domain.errors import InvalidValue, NotFound
+from conference.domain.errors import InvalidValue, NotAllowed, NotFound
 from conference.domain.hearings import Role
-from conference.domain.links import JoinClaims, LinkRefused, check_current, sign_join_token
+from conference.domain.links import (
+    JoinClaims,
+    LinkRefused,
+    check_current,
+    joins_by_sign_in,
+    sign_join_token,
+)
 from conference.settings import Settings
 from conference.store.base import Base, UtcDateTime
 from conference.store.tables import HearingRow, ParticipantRow
@@ -82,6 +89,12 @@ async def issue_link(
     participant = await session.get(ParticipantRow, participant_id)
     if participant is None:
         raise NotFound(f"participant {participant_id!r} does not exist")
+    if joins_by_sign_in(Role(participant.role), participant.staff_username):
+        raise NotAllowed(
+            f"{participant.name} is court staff with an account ({participant.staff_username})"
+            " and joins with their own sign-in; court staff are given no join link",
+            field="participant_id",
+        )
     fresh = await session.get(ParticipantLinkRow, participant_id) is None
     state = await _state(session, participant_id, now)
     if (rotate and not fresh) or state.link_revoked_at is not None:
@@ -90,7 +103,7 @@ async def issue_link(
     if pin is not None:
         if not (pin.isdigit() and 4 <= len(pin) <= 12):
             raise InvalidValue("a PIN is 4 to 12 digits", field="pin")
-        state.pin_hash = _PINS.hash(pin)
+        state.pin_hash = await asyncio.to_thread(_PINS.hash, pin)  # not on the event loop
         state.pin_attempts, state.pin_locked_until = 0, None
     state.updated_at = now
     valid_for = timedelta(hours=settings.signaling_link_valid_hours)
@@ -141,33 +154,113 @@ async def check_link(session: AsyncSession, claims: JoinClaims) -> ParticipantLi
     return row
 
 
-def check_pin(
-    state: ParticipantLinkRow | None, pin: str | None, settings: Settings, now: datetime
+async def check_pin(
+    sessions: async_sessionmaker[AsyncSession],
+    state: ParticipantLinkRow | None,
+    pin: str | None,
+    settings: Settings,
+    now: datetime,
 ) -> None:
-    """Raise LinkRefused(pin_required | pin_locked | pin_wrong); counts attempts on `state`
-    (the caller commits). A right PIN resets the counter."""
-    if state is None or state.pin_hash is None:
-        return
-    if state.pin_locked_until is not None and now < state.pin_locked_until:
+    """Raise LinkRefused(pin_required | pin_locked | pin_wrong) unless `pin` is the link's PIN.
+
+    Each check first reserves an attempt in one conditional UPDATE (committed before the slow
+    argon2 check, which runs in a thread): of any number of guesses sent at once, exactly
+    `signaling_pin_max_attempts` are checked and the rest are told the link is locked. A right
+    PIN clears the counter."""
+    for _ in range(3):  # again only if the PIN was replaced while we looked
+        if state is None or state.pin_hash is None:
+            return
+        if state.pin_locked_until is not None and now < state.pin_locked_until:
+            raise _locked(state.pin_locked_until)
+        if not pin:
+            raise LinkRefused("pin_required", "enter the PIN you received by SMS or e-mail")
+        if await _check_reserved(
+            sessions, state.participant_id, state.pin_hash, pin, settings, now
+        ):
+            return
+        # No attempt left: locked by a parallel guess, or a new PIN was issued. Look again.
+        async with sessions() as session:
+            state = await session.get(ParticipantLinkRow, state.participant_id)
+    raise LinkRefused("pin_wrong", "the PIN was just replaced; enter the PIN of the latest notice")
+
+
+async def _check_reserved(
+    sessions: async_sessionmaker[AsyncSession],
+    participant_id: str,
+    pin_hash: str,
+    pin: str,
+    settings: Settings,
+    now: datetime,
+) -> bool:
+    """Reserve an attempt and check `pin`: True when it is right, False when no attempt
+    could be reserved; LinkRefused(pin_wrong | pin_locked) when it is wrong."""
+    reserved = await _reserve_attempt(sessions, participant_id, pin_hash, settings, now)
+    if reserved is None:
+        return False
+    if await asyncio.to_thread(_pin_matches, pin_hash, pin):
+        async with sessions() as session, session.begin():
+            await session.execute(
+                update(ParticipantLinkRow)
+                .where(
+                    ParticipantLinkRow.participant_id == participant_id,
+                    ParticipantLinkRow.pin_hash == pin_hash,
+                )
+                .values(pin_attempts=0, pin_locked_until=None)
+            )
+        return True
+    attempts, locked_until = reserved
+    if locked_until is not None:
         raise LinkRefused(
             "pin_locked",
-            f"too many wrong PINs; try again after {state.pin_locked_until:%H:%M:%S} UTC or"
-            " ask the clerk",
+            f"wrong PIN; too many attempts, locked for"
+            f" {settings.signaling_pin_lockout_seconds} seconds",
         )
-    if not pin:
-        raise LinkRefused("pin_required", "enter the PIN you received by SMS or e-mail")
+    left = settings.signaling_pin_max_attempts - attempts
+    raise LinkRefused("pin_wrong", f"wrong PIN; {left} attempt(s) left")
+
+
+async def _reserve_attempt(
+    sessions: async_sessionmaker[AsyncSession],
+    participant_id: str,
+    pin_hash: str,
+    settings: Settings,
+    now: datetime,
+) -> tuple[int, datetime | None] | None:
+    """Count one attempt at this PIN unless the link is locked: (attempts so far, the lock
+    this attempt set if it was the last allowed), or None when no attempt is left. One
+    statement, so parallel guesses cannot all read the same count."""
+    row = ParticipantLinkRow
+    last = row.pin_attempts + 1 >= settings.signaling_pin_max_attempts
+    until = now + timedelta(seconds=settings.signaling_pin_lockout_seconds)
+    async with sessions() as session, session.begin():
+        reserved = (
+            await session.execute(
+                update(row)
+                .where(
+                    row.participant_id == participant_id,
+                    row.pin_hash == pin_hash,
+                    or_(row.pin_locked_until.is_(None), row.pin_locked_until <= now),
+                )
+                .values(
+                    pin_attempts=case((last, 0), else_=row.pin_attempts + 1),
+                    pin_locked_until=case((last, until), else_=None),
+                    updated_at=now,
+                )
+                .returning(row.pin_attempts, row.pin_locked_until)
+            )
+        ).first()
+    return (reserved[0], reserved[1]) if reserved is not None else None
+
+
+def _pin_matches(pin_hash: str, pin: str) -> bool:
     try:
-        _PINS.verify(state.pin_hash, pin)
-    except VerificationError:
-        state.pin_attempts += 1
-        left = settings.signaling_pin_max_attempts - state.pin_attempts
-        if left <= 0:
-            state.pin_attempts = 0
-            state.pin_locked_until = now + timedelta(seconds=settings.signaling_pin_lockout_seconds)
-            raise LinkRefused(
-                "pin_locked",
-                f"wrong PIN; too many attempts, locked for"
-                f" {settings.signaling_pin_lockout_seconds} seconds",
-            ) from None
-        raise LinkRefused("pin_wrong", f"wrong PIN; {left} attempt(s) left") from None
-    state.pin_attempts, state.pin_locked_until = 0, None
+        return _PINS.verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _locked(until: datetime) -> LinkRefused:
+    return LinkRefused(
+        "pin_locked",
+        f"too many wrong PINs; try again after {until:%H:%M:%S} UTC or ask the clerk",
+    )

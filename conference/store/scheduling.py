@@ -103,7 +103,12 @@ class NoticeRow(Base):
     """One version of the notice served on one participant. A new version supersedes the old
     one and rotates the participant's link (conference/store/participant_links.py, the one
     truth for link versions, revocation and PINs); `link_version` records which link version
-    this notice carried."""
+    this notice carried (0: none — court staff sign in, a cancellation carries no link).
+
+    `body_text` and `ics` are the court's copy: the link and the PIN left out. What was served,
+    with them, is kept only in `sealed` (encrypted with the notice key; opened by the delivery
+    worker alone, scheduler/notice_secrets.py) so that retries and reminders can send it again.
+    """
 
     __tablename__ = "notices"
     __table_args__ = (UniqueConstraint("participant_id", "version"),)
@@ -123,7 +128,8 @@ class NoticeRow(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     ics: Mapped[str] = mapped_column(Text)
-    join_url: Mapped[str] = mapped_column(Text)
+    sealed: Mapped[str | None] = mapped_column(Text)
+    pin_sent_by: Mapped[str | None] = mapped_column(String(20))  # sms, with_link; None: no PIN
     changes: Mapped[str | None] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

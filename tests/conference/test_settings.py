@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,9 @@ def test_defaults_use_sqlite_in_the_data_dir(tmp_path: Path) -> None:
         ("VCOURT_TIMEZONE", "Mars/Olympus", "unknown time zone"),
         ("VCOURT_DATABASE_URL", "mysql://x", "postgresql+asyncpg"),
         ("VCOURT_REDIS_URL", "http://x", "redis://"),
+        ("VCOURT_SIGNALING_NODE_DEAD_AFTER_SECONDS", "6", "twice VCOURT_SIGNALING_NODE_HEART"),
+        ("VCOURT_NOTICE_KEY", "not-a-key", "VCOURT_NOTICE_KEY"),
+        ("VCOURT_NOTICE_KEY", " , ", "at least one key"),
     ],
 )
 def test_bad_values_name_the_setting(
@@ -85,3 +89,20 @@ def test_the_shipped_example_configuration_is_valid() -> None:
     settings = load_settings(example)
     assert settings.redis_url == "redis://127.0.0.1:6379/0"
     assert settings.effective_database_url.startswith("postgresql+asyncpg://")
+
+
+def test_the_notice_key_is_generated_once_into_the_data_dir_and_masked(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    [key] = settings.notice_keys()
+    assert len(base64.urlsafe_b64decode(key)) == 32
+    assert (tmp_path / "notice-key").stat().st_mode & 0o777 == 0o600
+    assert load_settings(data_dir=tmp_path).notice_keys() == [key]  # the same on restart
+    shown = settings.masked()
+    assert shown["notice_key_source"] == f"generated file {tmp_path / 'notice-key'}"
+
+    configured = base64.urlsafe_b64encode(b"k" * 32).decode()
+    older = base64.urlsafe_b64encode(b"o" * 32).decode()
+    settings = load_settings(data_dir=tmp_path, notice_key=f"{configured}, {older}")
+    assert settings.notice_keys() == [configured.encode(), older.encode()]  # first one seals
+    assert settings.masked()["notice_key"] == "********"
+    assert configured not in str(settings.masked())

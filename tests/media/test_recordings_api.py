@@ -18,6 +18,7 @@ from conference.domain.media_routing import MediaFacts, MediaKind
 from conference.media.setup import MEDIA_SERVER
 from conference.settings import Settings
 from conference.store.db import create_engine, session_factory
+from conference.store.participant_links import issue_link, revoke_link
 from conference.store.tables import CourtRow, HearingRow, ParticipantRow
 from tests.fixtures.app import MakeToken
 from tests.media.peers import Peer, Signalling
@@ -133,5 +134,53 @@ async def test_ice_servers_for_a_join_link(app_settings: Settings, aiohttp_clien
 
     forged = sign_join_token(claims, b"another secret")
     resp = await client.get("/api/v1/ice-servers", params={"token": forged})
-    assert resp.status == 400, await resp.text()
-    assert "signature" in (await resp.json())["detail"]
+    assert resp.status == 403, await resp.text()
+    problem = await resp.json()
+    assert problem["code"] == "link_forged" and "signature" in problem["detail"]
+
+
+async def test_ice_servers_refuse_a_superseded_revoked_or_cancelled_link(
+    app_settings: Settings, aiohttp_client: Any
+) -> None:
+    """TURN credentials are for a link that still opens the hearing, as joining checks it:
+    not a superseded or revoked link, nor any link of a cancelled hearing."""
+    app_settings = app_settings.model_copy(
+        update={"media_turn_urls": ["turn:127.0.0.1:3478"], "media_turn_secret": SecretStr("s")}
+    )
+    hearing_id = await add_hearing(app_settings)
+    client: TestClient[Any, Any] = await aiohttp_client(create_app(app_settings))
+    engine = create_engine(app_settings.effective_database_url)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as s, s.begin():
+            first = await issue_link(s, app_settings, "party", datetime.now(UTC))
+        resp = await client.get("/api/v1/ice-servers", params={"token": first.token})
+        assert resp.status == 200, await resp.text()
+
+        async with sessions() as s, s.begin():
+            second = await issue_link(s, app_settings, "party", datetime.now(UTC), rotate=True)
+        resp = await client.get("/api/v1/ice-servers", params={"token": first.token})
+        assert resp.status == 403
+        problem = await resp.json()
+        assert problem["code"] == "link_superseded", problem
+        assert "newer notice" in problem["detail"] and "credential" not in problem
+
+        async with sessions() as s, s.begin():
+            await revoke_link(s, "party", datetime.now(UTC))
+        resp = await client.get("/api/v1/ice-servers", params={"token": second.token})
+        assert resp.status == 403
+        problem = await resp.json()
+        assert problem["code"] == "link_revoked" and "revoked" in problem["detail"]
+
+        async with sessions() as s, s.begin():
+            third = await issue_link(s, app_settings, "party", datetime.now(UTC), rotate=True)
+            hearing = await s.get(HearingRow, hearing_id)
+            assert hearing is not None
+            hearing.state = "cancelled"
+        resp = await client.get("/api/v1/ice-servers", params={"token": third.token})
+        assert resp.status == 403
+        assert (await resp.json())["code"] == "hearing_cancelled"
+    finally:
+        await engine.dispose()
+    documented = (await (await client.get("/api/v1/openapi.json")).json())["paths"]
+    assert "403" in documented["/api/v1/ice-servers"]["get"]["responses"]

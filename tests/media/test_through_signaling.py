@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from conference.domain.media_routing import MediaKind
 from conference.media.setup import MEDIA_SERVER
 from conference.settings import Settings, load_settings
+from conference.store.db import create_engine, session_factory
+from conference.store.media import RecordingRow
 from signaling import protocol as p
+from signaling import record
 from signaling.client import SignalingError
 from tests.fixtures.signaling import Hearing, JoinAs
 from tests.media.peers import WsPeer
@@ -208,3 +212,43 @@ async def test_media_messages_need_a_kind_and_a_pending_offer(join: JoinAs) -> N
             "media.offer", kind="audio", sdp="v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
         )
     assert "audio only" in wrong_kind.value.error.message
+
+
+async def test_a_recording_running_when_the_server_stops_still_reaches_the_record(
+    hearing: Hearing, join: JoinAs, client: TestClient[Any, Any], settings: Settings
+) -> None:
+    """Signalling stops before the media server: its bridge finishes the recording first, so
+    each file's hash is in the hearing record's chain, as when the judge stops recording."""
+    judge = await join("judge")
+    await judge.request("open")
+    await judge.request("start")
+    judge_media = WsPeer(judge, luma=40)
+    await judge_media.join()
+    await judge.request("start_recording")
+    await judge.wait_for(  # the server receives the judge's media, so the files have content
+        "media.quality",
+        lambda m: m.participant_id == hearing.pid["judge"] and m.bitrate_in_kbps > 0,
+        within=10,
+    )
+    await client.close()  # the app shuts down with the recording running
+    await judge_media.leave()
+
+    engine = create_engine(settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            entries = await record.entries(session, hearing.id)
+            files = (
+                await session.scalars(
+                    select(RecordingRow.sha256).where(RecordingRow.hearing_id == hearing.id)
+                )
+            ).all()
+            verification = await record.verify(session, hearing.id)
+    finally:
+        await engine.dispose()
+    saved = [e.data for e in entries if e.type == "recording_saved"]
+    assert {(e["speaker_id"], e["kind"]) for e in saved} == {
+        (hearing.pid["judge"], "audio"),
+        (hearing.pid["judge"], "video"),
+    }
+    assert {e["sha256"] for e in saved} == set(files)  # the table and the chain agree
+    assert verification.ok, verification.problem

@@ -23,7 +23,7 @@ from tests.pages.browser import (
     shot,
     sign_in,
 )
-from tests.pages.helpers import add_hearing, add_participant
+from tests.pages.helpers import add_hearing, add_participant, join_token
 from web.pages.demo_accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
@@ -90,3 +90,35 @@ def test_a_new_link_replaces_the_old_and_a_revoked_link_stops(
     finally:
         clerk_context.close()
         party_context.close()
+
+
+def test_a_link_of_a_cancelled_hearing_says_it_is_cancelled(
+    chromium: Any, live_app: LiveApp, artifacts: Path
+) -> None:
+    async def book() -> str:
+        starts = datetime.now(UTC) + timedelta(days=2)
+        hearing_id = await add_hearing(
+            live_app.database_url,
+            court_code="TAND-HN",
+            title="Tranh chấp quyền sử dụng đất",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            state="cancelled",
+        )
+        party = await add_participant(live_app.database_url, hearing_id, PARTY, email=EMAIL)
+        return join_token("browser-test-secret", hearing_id, party)
+
+    token = run_in_thread(lambda: asyncio.run(book()))
+    context = chromium.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_app.url}/join/{token}")
+        expect(page.locator("h1")).to_have_text("Phiên tòa này đã bị hủy")
+        expect(page.locator("[role=alert]")).to_contain_text(
+            "Tòa án đã hủy phiên tòa “Tranh chấp quyền sử dụng đất”"
+        )
+        expect(page.locator("#camera-status")).to_have_count(0)  # no device check
+        assert serious_violations(page) == []
+        shot(page, artifacts, "01-cancelled")
+    finally:
+        context.close()

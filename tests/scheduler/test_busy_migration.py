@@ -29,6 +29,7 @@ from conference.store.tables import (
 from tests.fixtures.database import run_in_thread
 from tests.fixtures.servers import PostgresServer
 
+BEFORE = "c003_notice_secrets"  # the scheduling revision before busy intervals
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 NINE = datetime(2030, 3, 15, 9, 0, tzinfo=COURT_TZ)
 
@@ -39,7 +40,7 @@ def old_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgresql":
         return old_postgres(request.getfixturevalue("postgres_server"))
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    run_in_thread(lambda: upgrade(url, "c002"))
+    run_in_thread(lambda: upgrade(url, BEFORE))
     return url
 
 
@@ -55,7 +56,7 @@ def old_postgres(server: PostgresServer) -> str:
 
     run_in_thread(lambda: asyncio.run(create()))
     url = server.url(name)
-    run_in_thread(lambda: upgrade(url, "c002"))
+    run_in_thread(lambda: upgrade(url, BEFORE))
     return url
 
 
@@ -217,7 +218,7 @@ async def test_migration_refuses_the_guard_over_old_double_bookings(
     try:
         async with engine.begin() as conn:  # nothing changed: still at the old revision
             versions = set(await conn.scalars(text("SELECT version_num FROM alembic_version")))
-            assert "c002" in versions and "c003" not in versions
+            assert BEFORE in versions and "c004_busy_intervals" not in versions
             assert await conn.scalar(text("SELECT to_regclass('busy_intervals')")) is None
             await conn.execute(
                 update(HearingRow).where(HearingRow.id == "h2").values(state="cancelled")

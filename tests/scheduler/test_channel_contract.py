@@ -7,9 +7,12 @@ never sent again; a permanent refusal fails at once with the reason."""
 
 from __future__ import annotations
 
+import email
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import Message
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -36,6 +39,7 @@ class FlakyInbox(SmtpInbox):
         super().__init__()
         self.fail_next = False
         self.refuse_next = False
+        self.attempts: list[Message] = []  # every message whose data arrived, kept or not
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -47,6 +51,7 @@ class FlakyInbox(SmtpInbox):
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.attempts.append(email.message_from_bytes(envelope.content))
         if self.fail_next:
             self.fail_next = False
             return "451 4.3.0 mailbox busy, try again later"
@@ -82,17 +87,17 @@ class Harness:
             self.provider.script.append("400")
 
     def attempted_keys(self) -> list[str]:
-        """The idempotency key the provider saw on every attempt it answered over HTTP (an
-        SMTP server keeps no message it refused)."""
+        """The idempotency key the provider saw on every attempt that reached it (for e-mail
+        the Message-ID of each message whose data the SMTP server received, kept or not)."""
         if self.inbox:
-            return [str(m["Message-ID"]) for m in self.inbox.messages]
+            return [str(m["Message-ID"]) for m in self.inbox.attempts]
         assert self.provider is not None
         return [h["Idempotency-Key"] for h, _ in self.provider.requests]
 
     def accepted_keys(self) -> list[str]:
         """The idempotency key of every message the provider accepted."""
         if self.inbox:
-            return self.attempted_keys()
+            return [str(m["Message-ID"]) for m in self.inbox.messages]
         return self.attempted_keys()[self.refusals :]
 
 
@@ -150,7 +155,7 @@ async def served(
     assert [c.name for c in channels] == [harness.name]
     hid = await add_hearing(NOW + timedelta(days=3), 60, people=(PARTY,))
     async with sessions() as s, s.begin():
-        (notice,) = await issue_notices(s, hid, settings=configured, now=NOW)
+        (notice,) = await issue_notices(s, hid, settings=configured, now=NOW, channels=channels)
         (made,) = await queue_deliveries(s, notice.row, channels, NOW)
         again = await queue_deliveries(s, notice.row, channels, NOW)
         assert again == []  # the same notice version is never queued twice
@@ -194,7 +199,12 @@ async def test_a_failed_delivery_is_retried_on_schedule_and_sent_once(
     assert d.provider_message_id and d.sent_at == clock.now
     accepted = harness.accepted_keys()
     assert len(accepted) == 1 and key.replace(":", ".") in accepted[0].replace(":", ".")
-    assert len(set(harness.attempted_keys())) == 1  # a retry carries the same key
+    attempted = harness.attempted_keys()
+    assert len(attempted) == 2 and len(set(attempted)) == 1  # a retry carries the same key
+    if harness.inbox:  # every e-mail says when it was sent: this attempt, in court time
+        dates = [parsedate_to_datetime(str(m["Date"])) for m in harness.inbox.attempts]
+        assert dates == [NOW, NOW + timedelta(seconds=30)]
+        assert all(str(m["Date"]).endswith("+0700") for m in harness.inbox.attempts)
 
     clock.now += timedelta(hours=2)
     assert await deliver_due(ctx, channels) == 0

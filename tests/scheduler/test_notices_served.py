@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import timedelta
 from email.message import Message
 from typing import Any
@@ -16,6 +17,7 @@ from icalendar import Calendar
 from pydantic import SecretStr
 
 from conference.domain.links import LinkRefused, verify_join_token
+from conference.store.participant_links import ParticipantLinkRow, check_pin
 from conference.store.tables import HearingRow
 from scheduler.delivery import deliver_due
 from scheduler.hooks import HearingChange, after_hearing_saved
@@ -95,9 +97,18 @@ async def test_summons_by_email_and_sms_with_proof_then_amended_on_reschedule(
     claims = verify_join_token(link.rsplit("/", 1)[1], secret, NOW)
     async with sessions() as s:
         await check_link(s, claims)  # the current version: accepted
+    # the PIN goes alone by SMS, the party's second channel; the e-mail and .ics never carry it
     [(headers, sms)] = provider.requests
-    assert sms["to"] == "+84901234567" and link in sms["text"]
+    assert sms["to"] == "+84901234567" and link not in sms["text"]
     assert headers["Idempotency-Key"].startswith("notice:")
+    found_pin = re.search(r": (\d{6})\b", sms["text"])
+    assert found_pin, sms["text"]
+    pin = found_pin.group(1)
+    assert "Mã PIN: được gửi riêng cho Ông/Bà bằng tin nhắn SMS." in text
+    assert pin not in text and pin not in attachment(mail, "text/calendar").decode()
+    async with sessions() as s:
+        state = await s.get(ParticipantLinkRow, claims.participant_id)
+    await check_pin(sessions, state, pin, ctx.settings, NOW)  # the SMS's PIN is the link's PIN
 
     party_notice = next(n for n in notices.values() if n["body_text"].count("Hồng"))
     proof = await (

@@ -123,3 +123,44 @@ async def test_presence_belongs_to_one_connection_and_expires(nodes: Pair) -> No
     await a.set_presence(h, "p2", "conn-3", ttl=1)
     await asyncio.sleep(1.1)  # expiry is the behaviour under test
     assert await b.presence(h, "p2") is None
+
+
+async def test_a_node_that_stops_beating_is_claimed_once_and_forgotten(nodes: Pair) -> None:
+    a, b = nodes
+    h = hid()
+    assert not await a.beat(ttl=0.5)
+    assert not await b.beat(ttl=30)
+    await a.hold(h)
+    assert a.node_id not in await b.gone_nodes()
+    assert not await b.claim_node(a.node_id, ttl=30)  # alive: nobody may sweep up after it
+    await asyncio.sleep(0.6)  # a says nothing more: expiry is the behaviour under test
+    assert a.node_id in await b.gone_nodes()
+    assert b.node_id not in await b.gone_nodes()
+    assert await b.holdings(a.node_id) == {h}
+    assert await b.claim_node(a.node_id, ttl=30)
+    assert not await b.claim_node(a.node_id, ttl=30)  # once, however many survivors ask
+    await b.release(h, a.node_id)
+    assert await b.holdings(a.node_id) == set()
+    await b.forget_node(a.node_id)
+    assert a.node_id not in await b.gone_nodes()
+    assert await a.beat(ttl=30)  # it was only stalled: it learns it was given up for dead
+    assert not await a.beat(ttl=30)
+    assert a.node_id not in await b.gone_nodes()
+
+
+async def test_a_stalled_node_claimed_mid_sweep_learns_it_and_keeps_its_list(nodes: Pair) -> None:
+    a, b = nodes
+    h1, h2 = hid(), hid()
+    await a.beat(ttl=0.3)
+    await a.hold(h1)
+    await a.hold(h2)
+    await asyncio.sleep(0.4)
+    assert await b.claim_node(a.node_id, ttl=30)
+    await b.release(h1, a.node_id)  # swept before it woke
+    assert await a.beat(ttl=30)  # its next beat tells it
+    await a.hold(h1)  # it lists again what it holds
+    await b.release(h2, a.node_id)  # the sweeper, late, changes nothing any more
+    await b.forget_node(a.node_id)
+    assert await b.holdings(a.node_id) == {h1, h2}
+    assert not await a.beat(ttl=30)
+    assert not await b.claim_node(a.node_id, ttl=30)

@@ -24,7 +24,7 @@ from signaling import protocol as p
 from signaling import record
 from signaling.client import SignalingClient
 from signaling.hub import LiveRoom
-from signaling.setup import BUS, HUB
+from signaling.keys import BUS, HUB
 from tests.fixtures.database import fresh_sqlite_db
 from tests.fixtures.servers import free_port
 from tests.fixtures.signaling import Hearing, book_hearing

@@ -10,9 +10,8 @@ from aiohttp.test_utils import TestClient
 
 from conference.domain.roster import Routing
 from signaling import protocol as p
-from signaling.media import MEDIA_BACKEND
+from signaling.keys import HUB
 from tests.fixtures.signaling import Hearing, JoinAs
-from web.keys import SERVICES
 
 
 class RecordingBackend:
@@ -55,7 +54,7 @@ async def test_media_messages_reach_the_backend_with_routing_facts(
     hearing: Hearing, join: JoinAs, client: TestClient[Any, Any]
 ) -> None:
     backend = RecordingBackend()
-    client.app[SERVICES][MEDIA_BACKEND] = backend
+    client.app[HUB].media = lambda: backend  # in place of the media server's bridge
     judge = await join("judge")
     answer = await judge.request("media.offer", kind="audio", sdp="v=0 offer")
     assert isinstance(answer, p.ServerMediaAnswer)

@@ -11,9 +11,8 @@ from aiohttp.test_utils import TestClient
 
 from signaling import protocol as p
 from signaling.client import SignalingClient, SignalingError
-from signaling.media import MEDIA_BACKEND
+from signaling.keys import HUB
 from tests.fixtures.signaling import Hearing, JoinAs
-from web.keys import SERVICES
 
 Connect = Callable[[], Awaitable[SignalingClient]]
 
@@ -80,7 +79,7 @@ async def test_joining_twice_is_out_of_turn(hearing: Hearing, join: JoinAs) -> N
 async def test_media_without_a_backend_is_a_clear_error(
     hearing: Hearing, join: JoinAs, client: TestClient[Any, Any]
 ) -> None:
-    client.app[SERVICES].pop(MEDIA_BACKEND)  # as with VCOURT_MEDIA_ENABLED=false
+    client.app[HUB].media = lambda: None  # as with VCOURT_MEDIA_ENABLED=false
     judge = await join("judge")
     welcome = next(m for m in judge.received if isinstance(m, p.Welcome))
     assert not welcome.media  # the page knows to connect peer to peer instead

@@ -9,9 +9,9 @@ from aiohttp import web
 from conference.domain.access import ApiRole
 from conference.domain.cases import STATE_SECRET_REASON
 from conference.settings import Settings
+from conference.wiring.hooks import HEARING_HOOKS, HearingChange, HearingChanged
 from tests.fixtures.app import MakeToken
 from tests.web.helpers import Client, Headers, add_case, add_registry, book, hearing_body, ok
-from web.api.hooks import HEARING_HOOKS, HearingChange, HearingChanged
 from web.app import create_app
 
 

@@ -17,8 +17,10 @@ from conference.store import hearings_repo
 from conference.store.tables import HearingRow
 from scheduler.attendance import invited_sites, stays_of
 from web.api.common import CourtTime, Out, Strict, found
-from web.api.registry import Call
-from web.api.scheduling import routes
+from web.api.registry import ApiRoutes, Call
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 LABELS = {
     "vi": {

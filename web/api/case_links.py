@@ -10,9 +10,11 @@ from conference.domain.errors import NotFound
 from conference.store.scheduling import RecordOutboxRow
 from scheduler.case_pull import PullFailed, PullReport, pull_cases
 from web.api.common import CourtTime, Out
-from web.api.registry import Call
-from web.api.scheduling import routes
+from web.api.registry import ApiRoutes, Call
 from web.problems import Problem
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 
 @routes.route(
@@ -21,11 +23,22 @@ from web.problems import Problem
     summary="Pull cases from the case management system now",
     action=Action.IMPORT_CASES,
     response=PullReport,
+    responses={
+        409: "no case system is configured (VCOURT_CASE_PULL_URL)",
+        502: "the case system cannot be read; nothing was written",
+    },
     description="GETs VCOURT_CASE_PULL_URL (JSON list, {items: [...]}, or CSV) and checks and"
-    " upserts each row as POST /cases/import does; the report has one entry per row. 502 with"
-    " the reason when the case system cannot be read (nothing is written then).",
+    " upserts each row as POST /cases/import does; the report has one entry per row. 409 when no"
+    " case system is configured; 502 with the reason when it cannot be read (nothing is written"
+    " then).",
 )
 async def pull(call: Call[None, None]) -> PullReport:
+    if not call.settings.case_pull_url:
+        raise Problem(
+            409,
+            "No case system",
+            "VCOURT_CASE_PULL_URL is not set: there is no case system to pull from",
+        )
     try:
         return await pull_cases(call.session, call.settings, call.now())
     except PullFailed as exc:

@@ -6,19 +6,11 @@ from conference.domain.access import Action
 from conference.domain.cases import CaseNumber
 from conference.domain.errors import Conflict
 from conference.store import cases_repo
-from web.api.case_import import CSV_EXAMPLE, ImportReport, ImportRows, import_cases
-from web.api.case_models import (
-    CaseIn,
-    CaseInvalid,
-    CaseOut,
-    CasePatch,
-    CaseQuery,
-    case_out,
-    check_case,
-    check_update,
-    patched,
-)
-from web.api.common import Page, found
+from conference.store.case_check import CaseIn, CaseInvalid, check_case, check_update
+from conference.store.case_import import CSV_EXAMPLE, ImportReport
+from web.api.case_import import ImportRows, import_cases
+from web.api.case_models import CaseOut, CasePatch, CaseQuery, case_out, case_problem, patched
+from web.api.common import Page, found, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("cases")
@@ -32,6 +24,10 @@ routes = ApiRoutes("cases")
     body=CaseIn,
     response=CaseOut,
     status=201,
+    responses={
+        409: "a case with this number already exists",
+        422: "the case number is malformed, or the court or a judge does not exist",
+    },
     description="case_type may be left out: it follows from the case number's type code"
     " (12/2024/TLST-DS is civil). Judges are staff usernames of judges; the court must exist.",
 )
@@ -40,7 +36,7 @@ async def create_case(call: Call[None, CaseIn]) -> CaseOut:
         try:
             case = await check_case(s, call.body)
         except CaseInvalid as exc:
-            raise exc.problem() from exc
+            raise case_problem(exc) from exc
         existing = await cases_repo.get_case_by_number(s, str(case.case_number))
         if existing is not None:
             raise Conflict(
@@ -77,7 +73,7 @@ async def list_cases(call: Call[CaseQuery, None]) -> Page[CaseOut]:
     async with call.session() as s:
         rows, total = await cases_repo.list_cases(s, f)
         items = [case_out(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(
@@ -96,6 +92,7 @@ async def get_case(call: Call[None, None]) -> CaseOut:
     action=Action.EDIT_CASES,
     body=CasePatch,
     response=CaseOut,
+    responses={409: "the case cannot become a state secret while online hearings are planned"},
     description="Only the fields sent change; `parties` replaces the whole list. The case number"
     " (and so the type) cannot change: it identifies the case.",
 )
@@ -106,7 +103,7 @@ async def update_case(call: Call[None, CasePatch]) -> CaseOut:
         try:
             case = await check_case(s, patched(row, call.body))
         except CaseInvalid as exc:
-            raise exc.problem() from exc
+            raise case_problem(exc) from exc
         await check_update(s, row, case)
         if cases_repo.case_fields(case) != cases_repo.row_fields(row):
             cases_repo.write_case(s, row, case, call.now())
@@ -121,6 +118,10 @@ async def update_case(call: Call[None, CasePatch]) -> CaseOut:
     body=ImportRows,
     response=ImportReport,
     request_types={"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
+    responses={
+        400: "the CSV is not UTF-8 or is malformed",
+        422: "the CSV header has unknown, missing or repeated columns",
+    },
     description="Send a JSON list of case objects (as for POST /cases) or a CSV file"
     " (Content-Type: text/csv; UTF-8; columns case_number, case_type, court_code, title,"
     " confidentiality, judges (separated by ';'), and per party partyN_name, partyN_role,"

@@ -5,20 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from conference.domain.access import Action
 from conference.domain.courts import (
+    CODE_PATTERN,
     Capabilities,
     CourtLevel,
     EndpointKind,
     check_parent,
     validate_code,
 )
-from conference.domain.errors import Conflict
+from conference.domain.errors import Conflict, InvalidValue
+from conference.store.paging import one_page
 from conference.store.tables import CourtRow, EndpointRow
-from web.api.common import Out, Page, PageQuery, Strict, found
+from web.api.common import Code, Out, Page, PageQuery, Strict, found, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("registry")
@@ -33,11 +35,11 @@ class CourtOut(Out):
 
 
 class CourtIn(Strict):
-    code: str = Field(min_length=2, max_length=40)
+    code: str = Field(json_schema_extra={"pattern": CODE_PATTERN.pattern})
     name: str = Field(min_length=2, max_length=200)
     level: CourtLevel
     province: str = Field(min_length=2, max_length=80)
-    parent_code: str | None = None
+    parent_code: Code | None = None
 
     @field_validator("code")
     @classmethod
@@ -55,7 +57,7 @@ class CourtQuery(PageQuery):
 class CapabilitiesIO(Strict):
     max_resolution: str = "720p"
     codecs: list[str] = Field(default_factory=lambda: ["VP8", "H264"])
-    bandwidth_kbps: int = 2000
+    bandwidth_kbps: int = Field(default=2000, ge=64, le=100_000)
 
     def to_domain(self) -> Capabilities:
         return Capabilities(self.max_resolution, tuple(self.codecs), self.bandwidth_kbps)
@@ -74,8 +76,8 @@ class EndpointOut(Out):
 
 
 class EndpointIn(Strict):
-    code: str
-    court_code: str
+    code: str = Field(json_schema_extra={"pattern": CODE_PATTERN.pattern})
+    court_code: Code
     site_name: str = Field(min_length=2, max_length=200)
     kind: EndpointKind
     capabilities: CapabilitiesIO = Field(default_factory=CapabilitiesIO)
@@ -138,10 +140,10 @@ async def list_courts(call: Call[CourtQuery, None]) -> Page[CourtOut]:
         like = f"%{q.q}%"
         stmt = stmt.where(CourtRow.name.ilike(like) | CourtRow.code.ilike(like))
     async with call.session() as s:
-        total = await s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await s.scalars(stmt.order_by(CourtRow.code).limit(q.limit).offset(q.offset))
-        items = [CourtOut.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+        rows, total = await one_page(
+            s, stmt, order_by=(CourtRow.code,), limit=q.limit, offset=q.offset
+        )
+    return page_of([CourtOut.model_validate(r) for r in rows], total, q)
 
 
 @routes.route(
@@ -165,6 +167,10 @@ async def get_court(call: Call[None, None]) -> CourtOut:
     body=CourtIn,
     response=CourtOut,
     status=201,
+    responses={
+        409: "a court with this code already exists",
+        422: "the parent court does not exist or cannot be the parent of this level",
+    },
 )
 async def create_court(call: Call[None, CourtIn]) -> CourtOut:
     body = call.body
@@ -173,9 +179,11 @@ async def create_court(call: Call[None, CourtIn]) -> CourtOut:
             raise Conflict(f"court {body.code} already exists", field="code")
         parent_level = None
         if body.parent_code:
-            parent = found(
-                await s.get(CourtRow, body.parent_code), "parent court", body.parent_code
-            )
+            parent = await s.get(CourtRow, body.parent_code)
+            if parent is None:
+                raise InvalidValue(
+                    f"parent court {body.parent_code!r} does not exist", field="parent_code"
+                )
             parent_level = CourtLevel(parent.level)
         check_parent(body.level, parent_level)
         row = CourtRow(**body.model_dump())
@@ -210,10 +218,10 @@ async def list_endpoints(call: Call[EndpointQuery, None]) -> Page[EndpointOut]:
         like = f"%{q.q}%"
         stmt = stmt.where(EndpointRow.site_name.ilike(like) | EndpointRow.code.ilike(like))
     async with call.session() as s:
-        total = await s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await s.scalars(stmt.order_by(EndpointRow.code).limit(q.limit).offset(q.offset))
-        items = [endpoint_out(r) for r in rows.unique()]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+        rows, total = await one_page(
+            s, stmt, order_by=(EndpointRow.code,), limit=q.limit, offset=q.offset
+        )
+    return page_of([endpoint_out(r) for r in rows], total, q)
 
 
 @routes.route(
@@ -237,6 +245,7 @@ async def get_endpoint(call: Call[None, None]) -> EndpointOut:
     body=EndpointIn,
     response=EndpointOut,
     status=201,
+    responses={409: "an endpoint with this code already exists", 422: "the court does not exist"},
 )
 async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
     body = call.body
@@ -244,7 +253,8 @@ async def create_endpoint(call: Call[None, EndpointIn]) -> EndpointOut:
     async with call.session() as s, s.begin():
         if await s.get(EndpointRow, body.code):
             raise Conflict(f"endpoint {body.code} already exists", field="code")
-        found(await s.get(CourtRow, body.court_code), "court", body.court_code)
+        if await s.get(CourtRow, body.court_code) is None:
+            raise InvalidValue(f"court {body.court_code!r} does not exist", field="court_code")
         row = EndpointRow(
             code=body.code,
             court_code=body.court_code,

@@ -6,7 +6,7 @@ stored in UTC and go out in court time with the offset (2026-11-23T09:00:00+07:0
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +17,21 @@ from conference.domain.courts import EndpointKind
 from conference.domain.errors import InvalidValue
 from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant, Role
 from conference.store import cases_repo, hearings_repo
-from conference.store.tables import EndpointRow, HearingRow, ParticipantRow
-from web.api.common import CourtTime, Out, PageQuery, Strict
+from conference.store.tables import EndpointRow, HearingRow
+from web.api.common import (
+    ApiDay,
+    ApiTime,
+    Code,
+    CourtTime,
+    DurationMinutes,
+    Out,
+    PageQuery,
+    Strict,
+    Username,
+)
+
+# A hearing's version counts its changes; no hearing is changed two billion times.
+MAX_VERSION = 2**31 - 1
 
 
 class ParticipantIn(Strict):
@@ -28,8 +41,8 @@ class ParticipantIn(Strict):
         max_length=200,
         description="left out: the staff member's full name, or the endpoint's site name",
     )
-    staff_username: str | None = None
-    endpoint_code: str | None = None
+    staff_username: Username | None = None
+    endpoint_code: Code | None = None
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     language: str | None = Field(default=None, max_length=40)
@@ -39,8 +52,8 @@ class ParticipantIn(Strict):
 class ParticipantPatch(Strict):
     role: Role | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    staff_username: str | None = None
-    endpoint_code: str | None = None
+    staff_username: Username | None = None
+    endpoint_code: Code | None = None
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     language: str | None = Field(default=None, max_length=40)
@@ -68,25 +81,34 @@ class HearingIn(Strict):
     kind: HearingKind = HearingKind.HEARING
     case_id: str | None = Field(default=None, description="the case, by id (hearings)")
     case_number: str | None = Field(default=None, description="or the case, by number")
-    court_code: str | None = Field(
+    court_code: Code | None = Field(
         default=None, description="meetings: the organising court (default: the central's)"
     )
     title: str = Field(min_length=1, max_length=300)
-    starts_at: datetime = Field(description="ISO 8601; without an offset it is court time")
-    duration_minutes: int = Field(description="planned duration, 5 to 720 minutes")
-    central_endpoint: str | None = Field(default=None, description="điểm cầu trung tâm")
-    component_endpoints: list[str] = Field(default_factory=list, description="điểm cầu thành phần")
+    starts_at: ApiTime = Field(
+        description="ISO 8601 (years 2000-2099); without an offset it is court time"
+    )
+    duration_minutes: DurationMinutes = Field(description="planned duration, 5 to 720 minutes")
+    central_endpoint: Code | None = Field(default=None, description="điểm cầu trung tâm")
+    component_endpoints: list[Code] = Field(default_factory=list, description="điểm cầu thành phần")
     participants: list[ParticipantIn] = Field(default_factory=list)
 
 
 class HearingPatch(Strict):
     title: str | None = Field(default=None, min_length=1, max_length=300)
-    starts_at: datetime | None = None
-    duration_minutes: int | None = None
-    central_endpoint: str | None = None
-    component_endpoints: list[str] | None = None
+    starts_at: ApiTime | None = Field(
+        default=None, description="ISO 8601 (years 2000-2099); without an offset court time"
+    )
+    duration_minutes: DurationMinutes | None = Field(
+        default=None, description="planned duration, 5 to 720 minutes"
+    )
+    central_endpoint: Code | None = None
+    component_endpoints: list[Code] | None = None
     version: int | None = Field(
-        default=None, description="the version you read; refused if the hearing changed since"
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="the version you read; refused if the hearing changed since",
     )
 
 
@@ -95,7 +117,9 @@ class CancelIn(Strict):
 
 
 class HearingQuery(PageQuery):
-    day: date | None = Field(default=None, description="YYYY-MM-DD, a day in court time")
+    day: ApiDay | None = Field(
+        default=None, description="YYYY-MM-DD, a day in court time (years 2000-2099)"
+    )
     court_code: str | None = None
     judge: str | None = Field(default=None, description="staff username of a judge on it")
     endpoint: str | None = Field(default=None, description="central or component endpoint")
@@ -240,25 +264,8 @@ async def plan_from_input(session: AsyncSession, body: HearingIn) -> HearingPlan
     )
 
 
-def plan_of(row: HearingRow, participants: list[ParticipantRow] | None = None) -> HearingPlan:
-    """The plan a stored hearing stands for (to check a change against)."""
-    return HearingPlan(
-        kind=HearingKind(row.kind),
-        title=row.title,
-        starts_at=row.starts_at,
-        duration=row.ends_at - row.starts_at,
-        central_endpoint=row.central_endpoint,
-        component_endpoints=tuple(hearings_repo.component_codes(row)),
-        case_number=row.case.case_number if row.case else None,
-        participants=tuple(
-            hearings_repo.participant_of(p)
-            for p in (row.participants if participants is None else participants)
-        ),
-    )
-
-
 def patched_plan(row: HearingRow, patch: HearingPatch) -> HearingPlan:
-    plan = plan_of(row)
+    plan = hearings_repo.plan_of(row)
     sent = patch.model_fields_set
     changes: dict[str, object] = {}
     if patch.title is not None:

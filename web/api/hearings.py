@@ -3,8 +3,8 @@
 Every change to a booking goes through the booking use case (scheduler/booking.py `book`:
 what it refers to, then people, endpoints, court hours and holidays, then the save, atomic
 against concurrent bookings) and, once committed, is announced to the hooks in
-web/api/hooks.py (scheduling's jobs). Cancelling and removing a participant free people and
-endpoints; they need no check."""
+conference/wiring/hooks.py (scheduling's jobs). Cancelling and removing a participant free
+people and endpoints; they need no check."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ from conference.domain.hearings import (
 from conference.store import hearings_repo
 from conference.store.bookings import ValidBooking
 from conference.store.tables import HearingRow, ParticipantRow
+from conference.wiring.hooks import HearingChange, HearingChanged, after_hearing_changed
 from scheduler.booking import book
-from web.api.common import Page, found
+from web.api.common import Page, found, page_of
 from web.api.hearing_models import (
     CancelIn,
     HearingIn,
@@ -47,13 +48,17 @@ from web.api.hearing_models import (
     named,
     patched_plan,
     plan_from_input,
-    plan_of,
 )
-from web.api.hooks import HearingChange, HearingChanged, after_hearing_changed
 from web.api.registry import ApiRoutes, Call
 from web.problems import from_validation_error
 
 routes = ApiRoutes("hearings")
+
+NOT_EDITABLE = "the hearing is no longer scheduled or adjourned"
+REFUSED_BOOKING = (
+    "the booking is refused as it stands: people or endpoints busy, a disabled endpoint, a"
+    " state-secret case, outside court hours or on a day off"
+)
 
 
 @routes.route(
@@ -64,6 +69,7 @@ routes = ApiRoutes("hearings")
     body=HearingIn,
     response=HearingOut,
     status=201,
+    responses={409: REFUSED_BOOKING},
     description="A hearing belongs to a case (case_id or case_number); cases classified as"
     " state secrets cannot be heard online (Resolution 33/2021/QH15). starts_at without an"
     " offset is court time (Asia/Ho_Chi_Minh). Endpoints must exist and be enabled.",
@@ -120,7 +126,7 @@ async def list_hearings(call: Call[HearingQuery, None]) -> Page[HearingOut]:
     async with call.session() as s:
         rows, total = await hearings_repo.list_hearings(s, f)
         items = await hearing_outs(s, rows)
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+    return page_of(items, total, q)
 
 
 @routes.route(
@@ -142,6 +148,7 @@ async def get_hearing(call: Call[None, None]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=HearingPatch,
     response=HearingOut,
+    responses={409: f"{NOT_EDITABLE}; the version sent is stale; {REFUSED_BOOKING}"},
     description="Only while scheduled or adjourned. Send `version` (as read) to be refused if"
     " someone changed the hearing meanwhile. Each change raises `version` by one.",
 )
@@ -188,6 +195,7 @@ async def update_hearing(call: Call[None, HearingPatch]) -> HearingOut:
     action=Action.EDIT_HEARINGS,
     body=CancelIn,
     response=HearingOut,
+    responses={409: "the hearing has started, ended or is already cancelled"},
     description="Only before it has started (scheduled or open); the reason is kept.",
 )
 async def cancel_hearing(call: Call[None, CancelIn]) -> HearingOut:
@@ -225,6 +233,7 @@ async def list_participants(call: Call[None, None]) -> ParticipantList:
     body=ParticipantIn,
     response=ParticipantOut,
     status=201,
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
     now = call.now()
@@ -237,7 +246,8 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
             row.participants.append(new)
             _bump(row, now)
 
-        await _book_people(s, call, row, plan_of(row, [*row.participants, new]), add)
+        plan = hearings_repo.plan_of(row, [*row.participants, new])
+        await _book_people(s, call, row, plan, add)
         out = ParticipantOut.model_validate(new)
     await _announce(call, row, HearingChange.PARTICIPANTS)
     return out
@@ -264,6 +274,7 @@ async def _book_people(
     action=Action.EDIT_HEARINGS,
     body=ParticipantPatch,
     response=ParticipantOut,
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantOut:
     now = call.now()
@@ -286,7 +297,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
             target.language, target.interprets_for = changed.language, changed.interprets_for
             _bump(row, now)
 
-        await _book_people(s, call, row, plan_of(row, others), change)
+        await _book_people(s, call, row, hearings_repo.plan_of(row, others), change)
         out = ParticipantOut.model_validate(target)
     await _announce(call, row, HearingChange.PARTICIPANTS)
     return out
@@ -298,6 +309,7 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
     summary="Remove a participant",
     action=Action.EDIT_HEARINGS,
     status=204,
+    responses={409: f"{NOT_EDITABLE}; {REFUSED_BOOKING}"},
 )
 async def remove_participant(call: Call[None, None]) -> web.Response:
     async with call.session() as s, s.begin():

@@ -12,12 +12,15 @@ from sqlalchemy import select
 
 from conference.domain.access import Action
 from conference.domain.errors import NotFound
-from conference.domain.links import verify_join_token
+from conference.domain.hearings import HearingState, Role
+from conference.domain.links import LinkRefused, joins_by_sign_in, verify_join_token
 from conference.media.ice import ice_servers_for
 from conference.store.media import RecordingRow
+from conference.store.participant_links import check_link
 from conference.store.tables import HearingRow, ParticipantRow
 from web.api.common import CourtTime, Out, Strict, found
 from web.api.registry import ApiRoutes, Call
+from web.problems import Problem
 
 routes = ApiRoutes("media")
 
@@ -104,14 +107,39 @@ async def download_recording(call: Call[None, None]) -> web.StreamResponse:
     query=IceQuery,
     response=list[IceServerOut],
     description="STUN, and TURN with credentials that expire (coturn REST API form), for the"
-    " holder of a valid join link.",
+    " holder of a join link that still opens the hearing: a forged, expired, revoked or"
+    " superseded link, a court staff member's link, or a cancelled hearing gets 403 with its"
+    " `code` (link_<reason>, hearing_cancelled) and no credentials.",
+    responses={
+        403: "The link does not open the hearing (code: link_forged, link_expired,"
+        " link_revoked, link_superseded, link_staff_sign_in, hearing_cancelled, …)"
+    },
 )
 async def ice_servers(call: Call[IceQuery, None]) -> list[IceServerOut]:
     now: datetime = call.now()
-    claims = verify_join_token(call.query.token, call.settings.signing_secret(), now)
-    async with call.session() as s:
-        participant = await s.get(ParticipantRow, claims.participant_id)
-    if participant is None or participant.hearing_id != claims.hearing_id:
-        raise NotFound("this link's participant is not part of the hearing any more")
+    try:
+        claims = verify_join_token(call.query.token, call.settings.signing_secret(), now)
+        async with call.session() as s:
+            participant = await s.get(ParticipantRow, claims.participant_id)
+            if participant is None or participant.hearing_id != claims.hearing_id:
+                raise LinkRefused(
+                    "wrong_hearing", "this link's participant is not part of the hearing any more"
+                )
+            # the same checks as joining: TURN credentials only for a link that still works
+            if joins_by_sign_in(Role(participant.role), participant.staff_username):
+                raise LinkRefused(
+                    "staff_sign_in", "court staff join with their own sign-in, never with a link"
+                )
+            await check_link(s, claims)
+            hearing = await s.get(HearingRow, claims.hearing_id)
+    except LinkRefused as exc:
+        raise Problem(403, "Link refused", exc.message, code=f"link_{exc.reason}") from None
+    if hearing is None or hearing.state == HearingState.CANCELLED:
+        raise Problem(
+            403,
+            "Hearing cancelled",
+            "the court cancelled this hearing; there is nothing to join",
+            code="hearing_cancelled",
+        )
     servers = ice_servers_for(call.settings, claims.participant_id, now)
     return [IceServerOut(**s.as_json()) for s in servers]  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import Field
@@ -25,9 +25,12 @@ from scheduler.meetings import (
     move_series,
 )
 from scheduler.services import SCHEDULING
-from web.api.common import CourtTime, Out, Strict
-from web.api.registry import Call
-from web.api.scheduling import ConflictOut, ParticipantIn, routes
+from web.api.common import ApiTime, Code, CourtTime, Out, Strict
+from web.api.registry import ApiRoutes, Call
+from web.api.scheduling import ConflictOut, ParticipantIn
+
+# Listed in web/app.py after the scheduling table, under the same OpenAPI tag.
+routes = ApiRoutes("scheduling")
 
 
 class TargetIn(Strict):
@@ -41,13 +44,13 @@ class TargetIn(Strict):
 
 class SeriesIn(Strict):
     title: str = Field(min_length=1, max_length=300)
-    court_code: str = Field(description="the organising court")
-    central_endpoint: str | None = None
+    court_code: Code = Field(description="the organising court")
+    central_endpoint: Code | None = None
     target: TargetIn
     rrule: str | None = Field(
         default=None, description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=FR;COUNT=10"
     )
-    starts_at: datetime = Field(description="the first start; court time when no offset")
+    starts_at: ApiTime = Field(description="the first start; court time when no offset")
     duration_minutes: int = Field(ge=5, le=720)
     participants: list[ParticipantIn] = Field(default_factory=list)
 
@@ -129,6 +132,7 @@ def _series_out(series_id: str | None, sites: int, occ: list[OccurrenceResult]) 
     body=SeriesIn,
     response=SeriesOut,
     status=201,
+    responses={409: "no occurrence of the series can be booked (POST /meetings/check says why)"},
     description="Each occurrence of the RRULE becomes a hearing of kind meeting whose component"
     " endpoints are the target's sites. An occurrence on a day off, outside court hours, or"
     " whose central endpoint or people clash is not booked (`skipped` says why); a site booked"
@@ -234,7 +238,7 @@ async def cancel(call: Call[None, CancelSeriesIn]) -> CancelSeriesOut:
 
 
 class MoveSeriesIn(Strict):
-    starts_at: datetime = Field(
+    starts_at: ApiTime = Field(
         description="the new start of the next occurrence (court time when no offset); every"
         " later one moves by the same shift"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -12,7 +11,7 @@ from conference.domain.errors import NotFound
 from conference.store.participant_links import issue_link, revoke_link
 from conference.store.tables import HearingRow, ParticipantRow
 from signaling import record
-from web.api.common import CourtTime, Strict, found
+from web.api.common import ApiTime, CourtTime, Strict, found
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("records")
@@ -30,7 +29,7 @@ class LinkIn(Strict):
         default=False, description="issue a new version: every earlier link stops working"
     )
     pin: str | None = Field(default=None, description="set a PIN (4-12 digits) asked at join")
-    expires_at: datetime | None = Field(
+    expires_at: ApiTime | None = Field(
         default=None, description="default: the hearing's planned end plus the configured hours"
     )
 
@@ -120,6 +119,7 @@ async def _participant(call: Call[Any, Any]) -> ParticipantRow:
     body=LinkIn,
     response=LinkOut,
     status=201,
+    responses={409: "the participant is court staff with an account: they join with their sign-in"},
 )
 async def post_link(call: Call[None, LinkIn]) -> LinkOut:
     await _participant(call)

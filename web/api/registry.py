@@ -1,13 +1,13 @@
 """A small route table that types each API call and describes it in OpenAPI.
 
 Each route names the action it needs (checked against the pure permission table), its query and
-body models (pydantic, unknown fields refused) and its response model; the same declaration
-produces the OpenAPI document, so the description cannot drift from what the server checks.
+body models (pydantic, unknown fields refused), its response model and the other answers its
+handler gives; the same declaration produces the OpenAPI document (web/api/openapi.py), so the
+description cannot drift from what the server checks.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import Action
-from web.auth import Principal, require
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal, require
 from web.problems import Problem, from_validation_error
 
 Q = TypeVar("Q", bound=BaseModel | None)
@@ -72,6 +72,12 @@ class Route:
     description: str = ""
     request_types: dict[str, Any] = field(default_factory=dict)  # extra media types (CSV)
     response_type: str = "application/json"
+    # Other answers: statuses the handler itself gives (beyond those its declaration implies),
+    # status → why.
+    responses: dict[int, str] = field(default_factory=dict)
+    # The handler reads the body itself (to check a signature over the exact bytes first);
+    # `body` then only describes it.
+    raw_body: bool = False
 
 
 def dump(value: Any) -> bytes:
@@ -123,6 +129,8 @@ class ApiRoutes:
         description: str = "",
         request_types: dict[str, Any] | None = None,
         response_type: str = "application/json",
+        responses: dict[int, str] | None = None,
+        raw_body: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.routes.append(
@@ -140,15 +148,37 @@ class ApiRoutes:
                     description or (handler.__doc__ or "").strip(),
                     request_types or {},
                     response_type,
+                    responses or {},
+                    raw_body,
                 )
             )
             return handler
 
         return register
 
-    def attach(self, app: web.Application, prefix: str = "/api/v1") -> None:
-        for route in self.routes:
-            app.router.add_route(route.method, prefix + route.path, _wrap(route))
+
+def attach(app: web.Application, tables: list[ApiRoutes], prefix: str = "/api/v1") -> None:
+    """One resource per path, its methods, then a catch-all that answers 405 naming exactly
+    those methods. Without it a literal path that a parameter path also matches (`/cases/import`
+    and `/cases/{case_id}`) would take the other path's methods: GET /cases/import would look
+    for a case called "import", and a 405 would list methods the path does not have."""
+    by_path: dict[str, list[Route]] = {}
+    for table in tables:
+        for route in table.routes:
+            by_path.setdefault(route.path, []).append(route)
+    for path, routes in by_path.items():
+        resource = app.router.add_resource(prefix + path)
+        for route in routes:
+            resource.add_route(route.method, _wrap(route))
+        allowed = sorted(r.method for r in routes)
+        resource.add_route("*", _not_allowed(allowed))
+
+
+def _not_allowed(allowed: list[str]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def not_allowed(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPMethodNotAllowed(request.method, allowed)
+
+    return not_allowed
 
 
 def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -164,8 +194,10 @@ def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]
             names = ", ".join(sorted(request.query))
             raise Problem(400, "Unknown query parameters", f"this call takes none (got {names})")
         body = None
-        if route.body is not None and not (
-            route.request_types and request.content_type in route.request_types
+        if (
+            route.body is not None
+            and not route.raw_body
+            and request.content_type not in route.request_types
         ):
             data = await read_json_body(request, tuple(route.request_types))
             try:
@@ -179,122 +211,3 @@ def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]
 
     handle.__name__ = route.handler.__name__
     return handle
-
-
-# --- OpenAPI -------------------------------------------------------------------------------
-
-_PARAM = re.compile(r"{(\w+)}")
-
-
-def openapi_document(tables: list[ApiRoutes], *, title: str, version: str) -> dict[str, Any]:
-    from pydantic.json_schema import models_json_schema
-
-    models: set[type[BaseModel]] = set()
-    for table in tables:
-        for r in table.routes:
-            for m in (r.body, _model_of(r.response)):
-                if m is not None:
-                    models.add(m)
-    ordered = sorted(models, key=lambda m: m.__name__)
-    refs, defs = models_json_schema(
-        [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
-    )
-    schemas = dict(defs.get("$defs", {}))
-    schemas["Problem"] = _PROBLEM_SCHEMA
-
-    def ref(model: Any) -> dict[str, Any]:
-        inner = _model_of(model)
-        if inner is None:
-            return {}
-        schema = refs[(inner, "validation")]
-        if getattr(model, "__origin__", None) is list:
-            return {"type": "array", "items": schema}
-        return schema
-
-    paths: dict[str, Any] = {}
-    for table in tables:
-        for r in table.routes:
-            op: dict[str, Any] = {
-                "summary": r.summary,
-                "tags": [r.tag],
-                "operationId": r.handler.__name__,
-                "parameters": [
-                    {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                    for n in _PARAM.findall(r.path)
-                ],
-            }
-            if r.description:
-                op["description"] = r.description
-            if r.query is not None:
-                schema = r.query.model_json_schema()
-                for name, prop in schema.get("properties", {}).items():
-                    op["parameters"].append(
-                        {
-                            "name": name,
-                            "in": "query",
-                            "required": name in schema.get("required", []),
-                            "schema": prop,
-                            "description": prop.get("description", ""),
-                        }
-                    )
-            if r.body is not None:
-                content = {"application/json": {"schema": ref(r.body)}}
-                content.update(r.request_types)
-                op["requestBody"] = {"required": True, "content": content}
-            ok: dict[str, Any] = {"description": "OK"}
-            if r.response is not None:
-                ok["content"] = {r.response_type: {"schema": ref(r.response)}}
-            problem = {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            }
-            op["responses"] = {str(r.status): ok}
-            if r.action is not None:
-                op["security"] = [{"bearer": []}]
-                op["responses"]["401"] = {"description": "No or unknown token", "content": problem}
-                op["responses"]["403"] = {"description": "Role not allowed", "content": problem}
-            if r.query or r.body or _PARAM.search(r.path):
-                op["responses"]["422"] = {"description": "Invalid input", "content": problem}
-            if _PARAM.search(r.path):
-                op["responses"]["404"] = {"description": "Not found", "content": problem}
-            paths.setdefault("/api/v1" + r.path, {})[r.method.lower()] = op
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
-        "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    }
-
-
-def _model_of(value: Any) -> type[BaseModel] | None:
-    if isinstance(value, type) and issubclass(value, BaseModel):
-        return value
-    args = getattr(value, "__args__", None)
-    if args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
-        return args[0]
-    return None
-
-
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem details",
-    "properties": {
-        "type": {"type": "string"},
-        "status": {"type": "integer"},
-        "title": {"type": "string"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "code": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-    "required": ["status", "title", "detail"],
-}

@@ -1,8 +1,8 @@
-"""Booking checks, free slots, meetings, notices and proof of service."""
+"""Booking checks and free slots, and the shapes the other scheduling routes share."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -13,7 +13,7 @@ from conference.domain.clock import to_utc
 from conference.domain.courts import VIDEO_RESOLUTIONS
 from conference.domain.hearings import HearingKind, HearingPlan, Participant, Role
 from scheduler.booking import check_booking, next_free_slots
-from web.api.common import CourtTime, Out, Strict
+from web.api.common import ApiTime, Code, CourtTime, Out, Strict, Username
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("scheduling")
@@ -22,8 +22,8 @@ routes = ApiRoutes("scheduling")
 class ParticipantIn(Strict):
     role: Role
     name: str = Field(min_length=1, max_length=200)
-    staff_username: str | None = None
-    endpoint_code: str | None = None
+    staff_username: Username | None = None
+    endpoint_code: Code | None = None
     email: str | None = None
     phone: str | None = None
     language: str | None = None
@@ -56,10 +56,10 @@ class BookingCheckIn(Strict):
     kind: HearingKind = HearingKind.HEARING
     title: str = Field(min_length=1, max_length=300)
     case_number: str | None = None
-    starts_at: datetime = Field(description="court time when no offset is given")
+    starts_at: ApiTime = Field(description="court time when no offset is given")
     duration_minutes: int = Field(ge=5, le=720)
-    central_endpoint: str | None = None
-    component_endpoints: list[str] = Field(default_factory=list)
+    central_endpoint: Code | None = None
+    component_endpoints: list[Code] = Field(default_factory=list)
     participants: list[ParticipantIn] = Field(default_factory=list)
     needs: NeedsIn | None = None
     slots: int = Field(default=5, ge=0, le=50, description="free slots to offer on a conflict")
@@ -131,7 +131,7 @@ class FreeSlotsQuery(Strict):
     endpoints: str = Field(default="", description="comma-separated endpoint codes")
     staff: str = Field(default="", description="comma-separated staff usernames")
     duration_minutes: int = Field(default=60, ge=5, le=720)
-    after: datetime | None = Field(default=None, description="court time; default now")
+    after: ApiTime | None = Field(default=None, description="court time; default now")
     count: int = Field(default=5, ge=1, le=50)
     horizon_days: int = Field(default=30, ge=1, le=366)
 
@@ -174,10 +174,3 @@ async def free_slots(call: Call[FreeSlotsQuery, None]) -> FreeSlotsOut:
             horizon_days=q.horizon_days,
         )
     return FreeSlotsOut(free_slots=slots)
-
-
-# Notices and proof of service register on the same table.
-from web.api import attendance as _attendance  # noqa: E402, F401
-from web.api import case_links as _case_links  # noqa: E402, F401
-from web.api import meetings as _meetings  # noqa: E402, F401
-from web.api import notices as _notices  # noqa: E402, F401

@@ -5,12 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from conference.domain.access import Action
 from conference.domain.errors import Conflict, InvalidValue
+from conference.store.paging import one_page
 from conference.store.tables import CourtRow, StaffRow
-from web.api.common import Out, Page, PageQuery, Strict
+from web.api.common import Code, Out, Page, PageQuery, Strict, page_of
 from web.api.registry import ApiRoutes, Call
 
 routes = ApiRoutes("staff")
@@ -37,7 +38,7 @@ class StaffIn(Strict):
     )
     full_name: str = Field(min_length=2, max_length=200)
     role: StaffRole
-    court_code: str | None = Field(default=None, description="needed for judges and clerks")
+    court_code: Code | None = Field(default=None, description="needed for judges and clerks")
 
 
 class StaffQuery(PageQuery):
@@ -65,10 +66,10 @@ async def list_staff(call: Call[StaffQuery, None]) -> Page[StaffOut]:
         like = f"%{q.q}%"
         stmt = stmt.where(StaffRow.full_name.ilike(like) | StaffRow.username.ilike(like))
     async with call.session() as s:
-        total = await s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await s.scalars(stmt.order_by(StaffRow.username).limit(q.limit).offset(q.offset))
-        items = [StaffOut.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=q.limit, offset=q.offset)
+        rows, total = await one_page(
+            s, stmt, order_by=(StaffRow.username,), limit=q.limit, offset=q.offset
+        )
+    return page_of([StaffOut.model_validate(r) for r in rows], total, q)
 
 
 @routes.route(
@@ -79,6 +80,7 @@ async def list_staff(call: Call[StaffQuery, None]) -> Page[StaffOut]:
     body=StaffIn,
     response=StaffOut,
     status=201,
+    responses={409: "a staff member with this username already exists"},
     description="Adds the account without a password; staff set one through the sign-in pages.",
 )
 async def create_staff(call: Call[None, StaffIn]) -> StaffOut:

@@ -14,20 +14,26 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.access import ApiRole
-from conference.domain.signin import Attempt, LockoutPolicy, locked_until
+from conference.domain.errors import Forbidden
+from conference.domain.origins import origin_allowed
+from conference.domain.signin import (
+    LockoutPolicy,
+    SignInAttempt,
+    SignInLimits,
+    sign_in_locked_until,
+)
 from conference.settings import Settings
 from conference.store.accounts import SignInAttemptRow, StaffSessionRow
 from conference.store.tables import StaffRow
-from web.auth import Principal
-from web.keys import CLOCK, SESSIONS, SETTINGS
-from web.problems import Problem
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.principals import Principal
 
 SESSION_COOKIE = "vcourt_session"
 ANON_CSRF_COOKIE = "vcourt_csrf"  # double-submit token for forms shown before sign-in
@@ -87,64 +93,79 @@ def client_address(request: web.Request) -> str:
     return remote[:64]
 
 
-def policies(settings: Settings) -> tuple[LockoutPolicy, LockoutPolicy]:
+def limits(settings: Settings) -> SignInLimits:
     window = timedelta(minutes=settings.signin_window_minutes)
     lockout = timedelta(minutes=settings.signin_lockout_minutes)
-    return (
-        LockoutPolicy(settings.signin_max_failures, window, lockout),
-        LockoutPolicy(settings.signin_ip_max_failures, window, lockout),
+    return SignInLimits(
+        per_pair=LockoutPolicy(settings.signin_max_failures, window, lockout),
+        per_account=LockoutPolicy(settings.signin_account_max_failures, window, lockout),
     )
 
 
 async def _lock_time(
-    session: AsyncSession, username: str, address: str, now: datetime, settings: Settings
+    session: AsyncSession,
+    username: str,
+    address: str,
+    now: datetime,
+    settings: Settings,
+    besides: int | None = None,
 ) -> datetime | None:
-    per_user, per_address = policies(settings)
-    since = now - per_user.window - per_user.lockout
+    """When this account may try again from this address, counting every recorded attempt
+    but `besides` (the caller's own, reserved one)."""
+    rule = limits(settings)
+    reach = max(p.window + p.lockout for p in (rule.per_pair, rule.per_account))
     rows = (
         await session.scalars(
             select(SignInAttemptRow).where(
-                SignInAttemptRow.at >= since,
-                or_(SignInAttemptRow.username == username, SignInAttemptRow.address == address),
+                SignInAttemptRow.username == username,
+                SignInAttemptRow.at >= now - reach,  # older attempts cannot lock any more
+                SignInAttemptRow.id != besides if besides is not None else true(),
             )
         )
     ).all()
-    by_user = [Attempt(r.at, r.succeeded) for r in rows if r.username == username]
-    # From one address, a success for one person does not excuse guessing at others.
-    by_address = [Attempt(r.at, False) for r in rows if r.address == address and not r.succeeded]
-    times = [
-        t
-        for t in (
-            locked_until(by_user, now, per_user),
-            locked_until(by_address, now, per_address),
-        )
-        if t is not None
-    ]
-    return max(times) if times else None
+    history = [SignInAttempt(r.username, r.address, r.at, r.succeeded) for r in rows]
+    return sign_in_locked_until(history, username, address, now, rule)
 
 
 async def sign_in(
     request: web.Request, username: str, password: str
 ) -> tuple[str, StaffSession] | SignInRefused:
-    """Check the password (unless locked out) and open a session: (cookie value, session)."""
+    """Check the password (unless locked out) and open a session: (cookie value, session).
+
+    The attempt is recorded as a failure before anything is checked, and the lock is decided
+    from every attempt recorded but this one: of N guesses sent at once, the last to look sees
+    all the others, so no more than the limit are ever checked."""
     settings = request.app[SETTINGS]
     now = request.app[CLOCK]()
     address = client_address(request)
     username = username.strip().lower()[:60]
-    async with request.app[SESSIONS]() as session, session.begin():
-        retry_at = await _lock_time(session, username, address, now, settings)
+    sessions = request.app[SESSIONS]
+    async with sessions() as session, session.begin():
+        attempt = SignInAttemptRow(username=username, address=address, at=now, succeeded=False)
+        session.add(attempt)
+        await session.flush()
+        attempt_id = attempt.id
+    async with sessions() as session, session.begin():
+        retry_at = await _lock_time(session, username, address, now, settings, attempt_id)
         if retry_at is not None:
+            # refused unchecked: not a guess, so it does not lengthen the lock
+            await session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.id == attempt_id))
             return SignInRefused(retry_at)
         staff = await session.get(StaffRow, username) if username else None
-        stored = staff.password_hash if staff is not None and staff.active else None
-        ok = await asyncio.to_thread(password_matches, stored, password)
-        session.add(SignInAttemptRow(username=username, address=address, at=now, succeeded=ok))
-        if not ok or staff is None:
-            await session.flush()
-            retry_at = await _lock_time(session, username, address, now, settings)
-            return SignInRefused(retry_at)
-        if _HASHER.check_needs_rehash(staff.password_hash or ""):
-            staff.password_hash = hash_password(password)
+    stored = staff.password_hash if staff is not None and staff.active else None
+    if not await asyncio.to_thread(password_matches, stored, password) or staff is None:
+        async with sessions() as session:
+            return SignInRefused(await _lock_time(session, username, address, now, settings))
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(SignInAttemptRow).where(SignInAttemptRow.id == attempt_id).values(succeeded=True)
+        )
+        if _HASHER.check_needs_rehash(stored or ""):
+            await session.execute(
+                update(StaffRow)
+                .where(StaffRow.username == staff.username)
+                .values(password_hash=await asyncio.to_thread(hash_password, password))
+            )
         session_id = secrets.token_urlsafe(32)
         row = StaffSessionRow(
             id_hash=_digest(session_id),
@@ -224,22 +245,35 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 
 async def session_authenticator(request: web.Request) -> Principal | None:
-    """The API accepts a signed-in staff member; a changing call must carry the CSRF header."""
+    """The API accepts a signed-in staff member; a changing call must carry the CSRF header,
+    and the hearing socket (/ws) an Origin of this site."""
     if SESSION_COOKIE not in request.cookies:
         return None
     staff = await current_session(request)
     if staff is None:
         return None
+    if _is_websocket(request) and not origin_allowed(
+        request.headers.get(hdrs.ORIGIN), request.app[SETTINGS].site_origins
+    ):
+        # A browser always sends Origin on a WebSocket handshake; a socket that carries the
+        # cookie without one did not come from a page of this site, so the cookie counts for
+        # nothing. (A foreign Origin never gets this far: /ws refuses the handshake.)
+        raise Forbidden(
+            "a signed-in session joins a hearing only from this site's pages (the handshake"
+            " carried no Origin header); a program joins with a bearer token instead"
+        )
     if request.method not in SAFE_METHODS and not tokens_match(
         staff.csrf_token, request.headers.get(CSRF_HEADER)
     ):
-        raise Problem(
-            403,
-            "Forbidden",
+        raise Forbidden(
             f"a call from a signed-in page must send the {CSRF_HEADER} header with the page's"
-            " token; reload the page and try again",
+            " token; reload the page and try again"
         )
     return Principal(role=staff.role, name=staff.full_name, staff_username=staff.username)
+
+
+def _is_websocket(request: web.Request) -> bool:
+    return request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
 
 
 async def set_password(session: AsyncSession, username: str, password: str) -> None:

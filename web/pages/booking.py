@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.domain.access import ApiRole
 from conference.domain.hearings import HearingKind, Role
 from conference.store.tables import CaseRow, EndpointRow, HearingRow, StaffRow
-from web.keys import SESSIONS
+from conference.wiring.keys import SESSIONS
 from web.pages.render import gettext_for, render, route_exists, staff_page
 
 routes = web.RouteTableDef()
@@ -34,6 +34,7 @@ class NoticeState:
     version: int
     created_at: datetime
     deliveries: list[tuple[str, str, str]]  # channel, address, state
+    kind: str = "summons"  # summons, invitation, cancellation
 
 
 async def notices_by_participant(session: AsyncSession, hearing_id: str) -> dict[str, NoticeState]:
@@ -62,6 +63,7 @@ async def notices_by_participant(session: AsyncSession, hearing_id: str) -> dict
                 notice.version,
                 notice.created_at,
                 [(d.channel, d.address, d.state) for d in deliveries],
+                notice.kind,
             )
     return found
 

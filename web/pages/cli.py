@@ -58,7 +58,7 @@ def staff_command(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, notice_keys=settings.notice_keys())
     try:
         asyncio.run(run())
     except LookupError as exc:

@@ -1,22 +1,21 @@
 """The IT view: every endpoint as a small coloured cell, grouped by province and court level.
 
 The picture is built by a pure function (`build_picture`) from the registry rows, the hearings in
-progress and whatever presence source is plugged in. Until signalling reports presence, an
-enabled endpoint that is not in a hearing shows as "unknown" rather than pretending to know.
-Signalling plugs in by putting an object with `async endpoint_presence() -> Mapping[str, bool]`
-(code -> connected) in `app[SERVICES]["endpoint_presence"]`, and one with
-`async nodes() -> list[NodeLoad]` in `app[SERVICES]["nodes"]`.
+progress (booked in a live hearing, or connected to one: signalling's FleetView) and a presence
+map when there is one. Nothing reports yet whether an endpoint outside a hearing is switched on
+(that needs an agent at the site), so such an endpoint shows as "unknown", and the page says
+why, rather than pretending to know. The nodes table comes from signalling too: this node's
+live hearings, connections and load, and a note when other nodes exist that it cannot list.
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -25,7 +24,9 @@ from conference.domain.access import ApiRole
 from conference.domain.courts import CourtLevel
 from conference.domain.hearings import HearingState
 from conference.store.tables import EndpointRow, HearingEndpointRow, HearingRow
-from web.keys import CLOCK, SERVICES, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
+from signaling.fleet import NodeLoad, load_per_core
+from signaling.keys import FLEET
 from web.pages.render import render, staff_page
 
 routes = web.RouteTableDef()
@@ -41,22 +42,6 @@ class EndpointState(StrEnum):
 
 LIVE_HEARING_STATES = (HearingState.OPEN, HearingState.IN_SESSION, HearingState.PAUSED)
 LEVEL_ORDER = list(CourtLevel)
-
-
-class PresenceSource(Protocol):
-    async def endpoint_presence(self) -> Mapping[str, bool]: ...
-
-
-@dataclass(frozen=True)
-class NodeLoad:
-    name: str
-    sessions: int | None  # live hearings on the node; None when unknown
-    connections: int | None  # open WebSockets; None when unknown
-    load: float | None  # 1-minute load average per core
-
-
-class NodeSource(Protocol):
-    async def nodes(self) -> list[NodeLoad]: ...
 
 
 @dataclass(frozen=True)
@@ -164,15 +149,17 @@ async def endpoints_in_hearings(session: Any, now: datetime) -> set[str]:
     return {c for c in central if c} | set(components)
 
 
-async def node_loads(app: web.Application) -> list[NodeLoad]:
-    source: NodeSource | None = app[SERVICES].get("nodes")
-    if source is not None:
-        return await source.nodes()
-    try:
-        load: float | None = os.getloadavg()[0] / (os.cpu_count() or 1)
-    except OSError:
-        load = None
-    return [NodeLoad(app[SETTINGS].node_name, None, None, load)]
+@dataclass(frozen=True)
+class Nodes:
+    loads: list[NodeLoad]
+    complete: bool  # False: other nodes run that this one cannot list
+
+
+async def nodes_of(app: web.Application) -> Nodes:
+    fleet = app.get(FLEET)
+    if fleet is None:  # signalling does not run in this process: only its load is known
+        return Nodes([NodeLoad(app[SETTINGS].node_name, None, None, load_per_core())], False)
+    return Nodes(await fleet.nodes(), fleet.all_nodes)
 
 
 def parse_query(params: Mapping[str, str]) -> FleetQuery:
@@ -190,12 +177,14 @@ def parse_query(params: Mapping[str, str]) -> FleetQuery:
 @staff_page(ApiRole.ADMIN)
 async def fleet_page(request: web.Request) -> web.StreamResponse:
     query = parse_query(request.query)
-    source: PresenceSource | None = request.app[SERVICES].get("endpoint_presence")
-    presence = await source.endpoint_presence() if source is not None else None
+    fleet = request.app.get(FLEET)
     async with request.app[SESSIONS]() as session:
         rows = (await session.scalars(select(EndpointRow).order_by(EndpointRow.code))).all()
         busy = await endpoints_in_hearings(session, request.app[CLOCK]())
-    picture = build_picture(rows, busy, presence, query)
+    if fleet is not None:
+        busy |= await fleet.connected_endpoints()
+    # No presence map: nothing reports whether an endpoint outside a hearing is on.
+    picture = build_picture(rows, busy, None, query)
     provinces = sorted({r.court.province for r in rows}, key=fold)
     as_list = request.query.get("view") == "list"
     return await render(
@@ -206,9 +195,9 @@ async def fleet_page(request: web.Request) -> web.StreamResponse:
         provinces=provinces,
         levels=LEVEL_ORDER,
         states=list(EndpointState),
-        nodes=await node_loads(request.app),
+        nodes=await nodes_of(request.app),
         as_list=as_list,
     )
 
 
-__all__ = ["EndpointState", "FleetQuery", "NodeLoad", "build_picture"]
+__all__ = ["EndpointState", "FleetQuery", "build_picture"]

@@ -1,6 +1,7 @@
 """The party's journey from a notice: /join/{token}.
 
-The link is checked (signature, expiry) by the domain core before anything is shown; then the
+The link is checked (signature, expiry) by the domain core before anything is shown; a link of
+a cancelled hearing opens a page that says the hearing is cancelled; otherwise the
 page walks the person through their identity (PIN, when the notice gave one), a device check
 (camera preview, microphone level, speaker test) and the waiting room. The live steps speak the
 signalling protocol over /ws once it is installed; `signaling_ready` tells the page whether it is.
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from conference.domain.hearings import HearingState
 from conference.domain.links import LinkRefused, check_current, verify_join_token
 from conference.store.participant_links import ParticipantLinkRow
 from conference.store.tables import HearingRow, ParticipantRow
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from web.pages.render import gettext_for, public_page, render, route_exists
 
 routes = web.RouteTableDef()
@@ -55,6 +57,10 @@ async def join_page(request: web.Request) -> web.StreamResponse:
         link = await session.get(ParticipantLinkRow, claims.participant_id)
     if hearing is None or participant is None or participant.hearing_id != hearing.id:
         return await _refused(request, "wrong_hearing")
+    if hearing.state == HearingState.CANCELLED.value:
+        # Every link of a cancelled hearing, the latest or an older one, says so: nobody
+        # tests a camera for a hearing that will not take place.
+        return await render(request, "join_cancelled.html", status=410, hearing=hearing)
     # A link the clerk replaced or revoked says so here, before the device check, not only
     # when the party tries to enter the waiting room.
     try:

@@ -15,7 +15,7 @@ from aiohttp import web
 from babel.support import NullTranslations
 
 from conference.domain.access import ApiRole
-from web.keys import SETTINGS
+from conference.wiring.keys import SETTINGS
 from web.pages.accounts import (
     ANON_CSRF_COOKIE,
     CSRF_FIELD,
@@ -121,14 +121,7 @@ async def render(
         **context,
     )
     response = web.Response(text=html, status=status, content_type="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:;"
-        " connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; script-src 'self';"
-        " frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = "no-store"  # security headers: web/headers.py
     if asked:
         response.set_cookie(
             LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", path="/"

@@ -11,7 +11,7 @@ from aiohttp import web
 from conference.domain.access import ApiRole
 from conference.domain.hearings import Role
 from conference.store.tables import HearingRow
-from web.keys import SESSIONS
+from conference.wiring.keys import SESSIONS
 from web.pages.render import gettext_for, render, route_exists, staff_page
 
 routes = web.RouteTableDef()

@@ -17,7 +17,7 @@ from conference.store.tables import (
     ParticipantRow,
     StaffRow,
 )
-from web.keys import CLOCK, SESSIONS, SETTINGS
+from conference.wiring.keys import CLOCK, SESSIONS, SETTINGS
 from web.pages.accounts import current_session
 from web.pages.calendar import Booked, day_bounds, days_for, lay_out
 from web.pages.render import render, staff_page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from web.auth import AUTHENTICATORS
+from conference.wiring.principals import AUTHENTICATORS
 from web.pages import booking, fleet, join, room, schedule, signin
 from web.pages.accounts import session_authenticator
 from web.pages.render import PAGES, STATIC_PREFIX, Pages

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from aiohttp import web
 
 from conference.domain.access import ApiRole
-from web.keys import SETTINGS
+from conference.wiring.keys import SETTINGS
 from web.pages.accounts import (
     SESSION_COOKIE,
     SignInRefused,
@@ -27,11 +30,22 @@ LANDING: dict[ApiRole, str] = {
 }
 
 
+# What a path and query on this site are made of (RFC 3986 pchar, "/", "?", "#", "%"). Anything
+# else — whitespace and control characters (browsers drop tabs and newlines, so "/\t/evil"
+# becomes "//evil"), backslashes (read as "/"), non-ASCII — is refused, not cleaned up.
+_SITE_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]*")
+_LONGEST_NEXT = 2000
+
+
 def safe_next(value: str | None) -> str | None:
-    """Only a path on this site (never `//host` or a scheme), so sign-in cannot redirect away."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
+    """`value` if it is a clean absolute path on this site, else None (the caller falls back
+    to the landing page): sign-in must never redirect to another site."""
+    if not value or len(value) > _LONGEST_NEXT or not _SITE_PATH.fullmatch(value):
+        return None
+    parts = urlsplit(value)
+    if value.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return value
 
 
 @routes.get("/", name="home")

@@ -39,7 +39,7 @@ async def _main() -> None:
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
-    finally:  # a migration that refuses must not leave its connection open
+    finally:  # a migration that stops (e.g. a missing key) must not leak its connection
         await engine.dispose()
 
 

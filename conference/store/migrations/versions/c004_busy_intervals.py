@@ -2,8 +2,8 @@
 PostgreSQL an exclusion constraint that makes a double booking impossible. The index on
 lower(participants.name) goes: lawyers and interpreters are found by their busy intervals.
 
-Revision ID: c003
-Revises: c002
+Revision ID: c004_busy_intervals
+Revises: c003_notice_secrets
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c003"
-down_revision = "c002"
+revision = "c004_busy_intervals"
+down_revision = "c003_notice_secrets"
 branch_labels = None
 depends_on = None
 
