@@ -1,41 +1,58 @@
-"""The booking check against storage: the one function the hearing API calls before it saves.
+"""The booking use case — validate, check against everything booked, save — written once, and
+the dry-run check and free slots.
 
-Overlap queries are index-backed: a booking lasts at most MAX_DURATION, so the bookings that
-can overlap [start, end) all start in [start - MAX_DURATION, end) — a range scan on
-`hearings.starts_at` — and only those sharing an endpoint (index on
-`hearing_endpoints.endpoint_code` / `hearings.central_endpoint`) or a person (index on
-`participants.staff_username`, or the participant rows of the hearings in the window) are loaded.
+Every change of a booking goes through `book`: creating a hearing, moving or changing it,
+adding or changing a participant (web/api/hearings.py), and the demo seed. Meeting series
+(scheduler/meetings.py) sort each occurrence's conflicts themselves (a busy site is left out)
+and use its two halves, `prepare` and `save_booking`.
+
+Conflicts are found through the busy intervals (conference/store/busy.py): one query, an
+index range per person or endpoint of the proposal, which also brings the titles of the
+hearings found there; the pure rules (conference/domain/booking.py) compare and word the
+refusal. Free slots read the busy intervals of the proposal's people and endpoints over the
+horizon and nothing else. `book` is atomic: on SQLite the write lock is taken before the
+check; on PostgreSQL an exclusion constraint refuses the second of two clashing saves, and
+that refusal is worded like any other conflict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.domain.booking import (
-    BUSY_ROLES,
     Booking,
     BookingConflict,
     EndpointState,
     MediaNeeds,
-    PersonKey,
-    Seat,
+    Occupancy,
+    Resource,
     booking_from_plan,
     find_conflicts,
-    free_slots,
-    normalise_name,
+    free_starts,
 )
 from conference.domain.calendar import CourtCalendar, parse_hours
 from conference.domain.courts import Capabilities
-from conference.domain.hearings import MAX_DURATION, HearingPlan, HearingState, Role
+from conference.domain.errors import Conflict
+from conference.domain.hearings import HearingPlan
 from conference.settings import Settings
-from conference.store.tables import EndpointRow, HearingEndpointRow, HearingRow, ParticipantRow
+from conference.store.bookings import ValidBooking, validate_booking
+from conference.store.busy import (
+    busy_between,
+    clashing_resource,
+    hold_booking_lock,
+    is_double_booking,
+)
+from conference.store.tables import EndpointRow
 
-INACTIVE = (HearingState.CANCELLED.value, HearingState.CLOSED.value)
+T = TypeVar("T")
 
 
 def calendar_from_settings(settings: Settings) -> CourtCalendar:
@@ -48,112 +65,48 @@ def calendar_from_settings(settings: Settings) -> CourtCalendar:
     )
 
 
-def booking_from_row(row: HearingRow) -> Booking:
-    seats = []
-    for p in row.participants:
-        role = Role(p.role)
-        key = PersonKey.for_participant(role, p.name, p.staff_username, p.language)
-        if key is not None:
-            seats.append(Seat(key, role, p.name, p.language))
-    endpoints = {c.endpoint_code for c in row.components}
-    if row.central_endpoint:
-        endpoints.add(row.central_endpoint)
-    endpoints.update(p.endpoint_code for p in row.participants if p.endpoint_code)
-    return Booking(
-        row.id, row.title, row.starts_at, row.ends_at, tuple(seats), frozenset(endpoints)
+async def bookings_overlapping(session: AsyncSession, proposed: Booking) -> list[Occupancy]:
+    """The active bookings that share a person or an endpoint with `proposed` at an
+    overlapping time (its own hearing left out), each with what it shares."""
+    spans = await busy_between(
+        session,
+        proposed.resources,
+        proposed.starts_at,
+        proposed.ends_at,
+        excluding=proposed.id,
     )
-
-
-def _in_window(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    shared: dict[str, set[Resource]] = defaultdict(set)
+    for span in spans:
+        shared[span.hearing_id].add(span.resource)
+    first = {span.hearing_id: span for span in reversed(spans)}
     return [
-        HearingRow.starts_at >= start - MAX_DURATION,
-        HearingRow.starts_at < end,
-        HearingRow.ends_at > start,
-        HearingRow.state.notin_(INACTIVE),
+        Occupancy(hid, first[hid].title, first[hid].starts_at, first[hid].ends_at, frozenset(rs))
+        for hid, rs in sorted(shared.items())
     ]
 
 
-async def _named_in_window(
-    session: AsyncSession, proposed: Booking, start: datetime, end: datetime
-) -> list[str]:
-    """Hearings in the window where a lawyer or interpreter of `proposed` (no account: known
-    by name) also sits. Names are compared normalised (case, spacing, Unicode form) in Python:
-    SQLite's lower() leaves Vietnamese capitals such as Đ alone."""
-    wanted = {normalise_name(s.name) for s in proposed.seats if s.person.kind != "staff"}
-    if not wanted:
-        return []
-    rows = await session.execute(
-        select(ParticipantRow.hearing_id, ParticipantRow.name)
-        .join(HearingRow, HearingRow.id == ParticipantRow.hearing_id)
-        .where(
-            *_in_window(start, end),
-            ParticipantRow.staff_username.is_(None),
-            ParticipantRow.role.in_([r.value for r in BUSY_ROLES]),
-        )
-    )
-    return sorted({hid for hid, name in rows if normalise_name(name) in wanted})
-
-
-def _sharing(proposed: Booking, named: Sequence[str]) -> ColumnElement[bool]:
-    """Hearings that share an endpoint or a person with `proposed` (time is filtered apart);
-    `named`: the hearings found by `_named_in_window`."""
-    eps = sorted(proposed.endpoints)
-    staff = sorted(p.key for p in proposed.people if p.kind == "staff")
-    clauses: list[ColumnElement[bool]] = []
-    if eps:
-        clauses.append(HearingRow.central_endpoint.in_(eps))
-        clauses.append(
-            HearingRow.id.in_(
-                select(HearingEndpointRow.hearing_id).where(
-                    HearingEndpointRow.endpoint_code.in_(eps)
-                )
-            )
-        )
-        clauses.append(
-            HearingRow.id.in_(
-                select(ParticipantRow.hearing_id).where(ParticipantRow.endpoint_code.in_(eps))
-            )
-        )
-    if staff:
-        clauses.append(
-            HearingRow.id.in_(
-                select(ParticipantRow.hearing_id).where(ParticipantRow.staff_username.in_(staff))
-            )
-        )
-    if named:
-        clauses.append(HearingRow.id.in_(list(named)))
-    return or_(*clauses) if clauses else false()
-
-
-async def bookings_between(
-    session: AsyncSession, proposed: Booking, start: datetime, end: datetime
-) -> list[Booking]:
-    """Active bookings overlapping [start, end) that share a person or an endpoint."""
-    named = await _named_in_window(session, proposed, start, end)
-    stmt = select(HearingRow).where(
-        *_in_window(start, end), HearingRow.id != proposed.id, _sharing(proposed, named)
-    )
-    rows = (await session.scalars(stmt)).unique().all()
-    return [booking_from_row(r) for r in rows]
-
-
-async def endpoint_states(session: AsyncSession, codes: Sequence[str]) -> dict[str, EndpointState]:
+async def endpoint_states(
+    session: AsyncSession, codes: Collection[str]
+) -> dict[str, EndpointState]:
     if not codes:
         return {}
-    rows = await session.scalars(select(EndpointRow).where(EndpointRow.code.in_(list(codes))))
-    states = {}
-    for row in rows:
-        caps = row.capabilities
-        states[row.code] = EndpointState(
-            row.code,
-            row.enabled,
+    e = EndpointRow.__table__.c
+    conn = await session.connection()
+    rows: Any = await conn.execute(
+        select(e.code, e.enabled, e.capabilities).where(e.code.in_(sorted(codes)))
+    )
+    return {
+        code: EndpointState(
+            code,
+            enabled,
             Capabilities(
                 caps.get("max_resolution", "720p"),
                 tuple(caps.get("codecs", ("VP8", "H264"))),
                 int(caps.get("bandwidth_kbps", 2000)),
             ),
         )
-    return states
+        for code, enabled, caps in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -176,16 +129,17 @@ async def check_booking(
     needs: MediaNeeds | None = None,
     slots: int = 0,
 ) -> BookingCheck:
-    """Check a plan (a new hearing, or `hearing_id` being moved) against everything booked.
-
-    The hearing API calls this before it saves, and refuses with the conflicts when not ok;
-    `POST /bookings/check` calls it as a dry run with `slots` > 0 for the next free starts."""
+    """Check a plan (a new hearing, or `hearing_id` being changed) against everything booked.
+    `now` None: the clock is not checked (an adjourned hearing may already have begun). With
+    `slots` > 0 and a conflict, the next free starts are offered (POST /bookings/check)."""
     proposed = booking_from_plan(plan, hearing_id or "proposed")
-    calendar = calendar_from_settings(settings)
-    existing = await bookings_between(session, proposed, proposed.starts_at, proposed.ends_at)
-    states = await endpoint_states(session, sorted(proposed.endpoints))
     conflicts = find_conflicts(
-        proposed, existing, endpoints=states, calendar=calendar, needs=needs, now=now
+        proposed,
+        await bookings_overlapping(session, proposed),
+        endpoints=await endpoint_states(session, proposed.endpoints),
+        calendar=calendar_from_settings(settings),
+        needs=needs,
+        now=now,
     )
     found_slots: list[datetime] = []
     if slots and conflicts:
@@ -208,15 +162,121 @@ async def next_free_slots(
     count: int = 5,
     horizon_days: int = 30,
 ) -> list[datetime]:
-    calendar = calendar_from_settings(settings)
+    """The next `count` starts at which every person and endpoint of `proposed` is free: only
+    their busy intervals over the horizon are read."""
     horizon_end = after + timedelta(days=horizon_days + 1)
-    existing = await bookings_between(session, proposed, after, horizon_end)
-    return free_slots(
-        proposed,
-        existing,
-        calendar=calendar,
+    spans = await busy_between(
+        session, proposed.resources, after, horizon_end, excluding=proposed.id
+    )
+    return free_starts(
+        [(s.starts_at, s.ends_at) for s in spans],
+        duration=proposed.ends_at - proposed.starts_at,
+        calendar=calendar_from_settings(settings),
         after=after,
         count=count,
         step=timedelta(minutes=settings.booking_slot_minutes),
         horizon_days=horizon_days,
+    )
+
+
+# --- the use case ---------------------------------------------------------------------------
+
+
+def refusal(conflicts: list[BookingConflict]) -> Conflict:
+    """The 409 a clerk reads: every clash in words, and where to find free slots."""
+    return Conflict(
+        "the booking conflicts: "
+        + "; ".join(c.message for c in conflicts)
+        + " (POST /api/v1/bookings/check offers free slots)",
+        field="starts_at",
+    )
+
+
+async def prepare(
+    session: AsyncSession,
+    plan: HearingPlan,
+    *,
+    settings: Settings,
+    now: datetime | None,
+    hearing_id: str | None = None,
+    court_code: str | None = None,
+    lock: bool = True,
+) -> tuple[ValidBooking, BookingCheck]:
+    """The first half of a booking: what it refers to is valid (or a DomainError says what
+    is not), the write lock is held (`lock` False: the caller holds it already, or will not
+    save), and the conflicts are known."""
+    valid = await validate_booking(session, plan, hearing_id=hearing_id, court_code=court_code)
+    if lock:
+        await hold_booking_lock(session)
+    check = await check_booking(session, plan, settings=settings, now=now, hearing_id=hearing_id)
+    return valid, check
+
+
+async def save_booking(
+    session: AsyncSession,
+    plan: HearingPlan,
+    save: Callable[[], T],
+    *,
+    settings: Settings,
+    hearing_id: str | None = None,
+) -> T:
+    """The second half: run `save` (which adds or changes the hearing's rows) and flush, which
+    writes the busy intervals. On PostgreSQL a booking saved by another transaction since the
+    check makes the exclusion constraint refuse this one; the savepoint keeps the transaction
+    usable, so the check runs again, now seeing the other booking, and refuses in words."""
+    if (await session.connection()).dialect.name != "postgresql":
+        saved = save()
+        await session.flush()
+        return saved
+    try:
+        async with session.begin_nested():
+            saved = save()
+            await session.flush()
+    except DBAPIError as exc:
+        if not is_double_booking(exc):
+            raise
+        again = await check_booking(
+            session, plan, settings=settings, now=None, hearing_id=hearing_id
+        )
+        if again.conflicts:
+            raise refusal(again.conflicts) from exc
+        # The other booking is gone again (cancelled meanwhile) or it was a deadlock: say
+        # what PostgreSQL found, and that repeating the change may now succeed.
+        taken = clashing_resource(exc)
+        what = f"{taken.kind} {taken.key}" if taken else "the same people or endpoints"
+        raise Conflict(
+            f"another booking of {what} was being saved at the same moment; read the"
+            " hearing again and repeat your change",
+            field="starts_at",
+        ) from exc
+    return saved
+
+
+async def book(
+    session: AsyncSession,
+    plan: HearingPlan,
+    save: Callable[[ValidBooking], T],
+    *,
+    settings: Settings,
+    now: datetime | None,
+    hearing_id: str | None = None,
+    court_code: str | None = None,
+) -> T:
+    """Check `plan` and, if nothing clashes, `save` it: the one way a booking changes.
+
+    `hearing_id`: the hearing being changed (it does not clash with itself), None for a new
+    one. `now`: the clock to check against, None when the time is not changing. `court_code`:
+    the court the caller asked for. Raises a DomainError (the API answers 422/403) for what is
+    invalid and `Conflict` (409, every clash in words) when it clashes — also when another
+    request booked the same person or endpoint at the same moment. Nothing is written then.
+    `save` gets the validated booking, adds or changes the rows and returns what the caller
+    wants back; the busy intervals follow at the flush. Call inside the caller's transaction.
+    """
+    valid, check = await prepare(
+        session, plan, settings=settings, now=now, hearing_id=hearing_id, court_code=court_code
+    )
+    if not check.ok:
+        raise refusal(check.conflicts)
+    return await save_booking(
+        session, plan, lambda: save(valid), settings=settings, hearing_id=hearing_id
     )

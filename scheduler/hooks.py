@@ -1,8 +1,6 @@
-"""What the hearing API calls: the booking check before it saves, and the hook after.
+"""What runs after a booking is saved (the booking itself: scheduler.booking.book).
 
-result = await check_booking(session, plan, settings=..., now=..., hearing_id=...)
-if not result.ok: refuse with result.conflicts (409)
-... save the hearing ...
+row = await book(session, plan, save, settings=..., now=..., hearing_id=...)  # 409 on a clash
 await after_hearing_saved(session, hearing_id, HearingChange.MOVED, settings=..., now=...,
                           before=(old_starts_at, old_ends_at))   # same transaction
 notify(app)                                                       # after commit
@@ -17,8 +15,6 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.domain.errors import Conflict
-from conference.domain.hearings import HearingPlan
 from conference.domain.notices import describe_changes
 from conference.settings import Settings
 from conference.store.scheduling import NoticeRow
@@ -40,7 +36,6 @@ __all__ = [
     "check_booking",
     "notify",
     "on_hearing_changed",
-    "refuse_conflicts",
 ]
 
 
@@ -89,25 +84,6 @@ async def after_hearing_saved(
     for notice in issued:
         await queue_deliveries(session, notice.row, channels, now)
     return len(issued)
-
-
-async def refuse_conflicts(
-    session: AsyncSession,
-    plan: HearingPlan,
-    *,
-    settings: Settings,
-    now: datetime | None,
-    hearing_id: str | None,
-) -> None:
-    """The hearing API's booking check: raise Conflict (409) naming every clash in words."""
-    result = await check_booking(session, plan, settings=settings, now=now, hearing_id=hearing_id)
-    if not result.ok:
-        raise Conflict(
-            "the booking conflicts: "
-            + "; ".join(c.message for c in result.conflicts)
-            + " (POST /api/v1/bookings/check offers free slots)",
-            field="starts_at",
-        )
 
 
 async def on_hearing_changed(app: web.Application, event: HearingChanged) -> None:

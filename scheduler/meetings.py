@@ -2,15 +2,17 @@
 
 Each occurrence of the rule becomes a hearing of kind `meeting` (its own jobs, notices, and
 cancel/move through the hearing API), linked by `meeting_occurrences`. Each occurrence is
-checked like any booking: a target site already booked elsewhere at that time is left out of
-that occurrence (and reported); a clash of the central endpoint or of a person, or a day off,
-means the occurrence is not booked (and reported) — the others still are.
+checked like any booking (scheduler.booking `prepare` and `save_booking`, the two halves of
+`book`): a target site already booked elsewhere at that time is left out of that occurrence
+(and reported); a clash of the central endpoint or of a person, or a day off, means the
+occurrence is not booked (and reported) — the others still are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -23,10 +25,10 @@ from conference.domain.hearings import HearingKind, HearingPlan, HearingState, P
 from conference.domain.meetings import Occurrence, TargetKind, expand
 from conference.settings import Settings
 from conference.store import hearings_repo
-from conference.store.bookings import validate_booking
+from conference.store.busy import hold_booking_lock
 from conference.store.scheduling import MeetingOccurrenceRow, MeetingSeriesRow
 from conference.store.tables import CourtRow, EndpointRow, HearingRow
-from scheduler.booking import calendar_from_settings, check_booking
+from scheduler.booking import calendar_from_settings, check_booking, prepare, save_booking
 from scheduler.jobs import plan_hearing_jobs
 
 
@@ -134,6 +136,8 @@ async def book_series(
     sites = [c for c in await resolve_target(session, plan.target) if c != plan.central_endpoint]
     series: MeetingSeriesRow | None = None
     if not dry_run:
+        # Held until the caller commits: no other booking lands between checks and saves.
+        await hold_booking_lock(session)
         series = MeetingSeriesRow(
             title=plan.title,
             court_code=plan.court_code,
@@ -150,14 +154,10 @@ async def book_series(
     for occ in occurrences:
         result = await _one(session, plan, occ, sites, settings=settings, now=now)
         if result.skipped is None and series is not None:
-            row = hearings_repo.insert_hearing(
-                session,
-                _plan_for(plan, occ, [c for c in sites if c not in _codes(result.left_out)]),
-                case_id=None,
-                court_code=plan.court_code,
-                now=now,
+            booked = _plan_for(plan, occ, [c for c in sites if c not in _codes(result.left_out)])
+            row = await save_booking(
+                session, booked, partial(_insert, session, booked, plan, now), settings=settings
             )
-            await session.flush()
             session.add(
                 MeetingOccurrenceRow(hearing_id=row.id, series_id=series.id, sequence=occ.sequence)
             )
@@ -172,6 +172,14 @@ async def book_series(
             field="starts_at",
         )
     return SeriesResult(series.id if series else None, len(sites), results)
+
+
+def _insert(
+    session: AsyncSession, booked: HearingPlan, plan: SeriesPlan, now: datetime
+) -> HearingRow:
+    return hearings_repo.insert_hearing(
+        session, booked, case_id=None, court_code=plan.court_code, now=now
+    )
 
 
 def _plan_for(plan: SeriesPlan, occ: Occurrence, sites: list[str]) -> HearingPlan:
@@ -204,8 +212,10 @@ async def _one(
         result.skipped = occ.skipped
         return result
     full = _plan_for(plan, occ, sites)
-    await validate_booking(session, full, hearing_id=None, court_code=plan.court_code)
-    check = await check_booking(session, full, settings=settings, now=now)
+    # book_series took the write lock already when it saves (none for a dry run).
+    _, check = await prepare(
+        session, full, settings=settings, now=now, court_code=plan.court_code, lock=False
+    )
     _sort_out(result, check.conflicts, sites)
     return result
 
@@ -290,6 +300,7 @@ async def move_series(
     )
     if not rows:
         raise InvalidValue("the series has no occurrence left to move", field="starts_at")
+    await hold_booking_lock(session)  # until the caller commits: checks and moves as one
     sequence = dict(
         (
             await session.execute(
@@ -332,19 +343,27 @@ async def move_series(
                 result.skipped = "; ".join(c.message for c in result.conflicts)
         if result.skipped is None:
             before = (row.starts_at, row.ends_at)
-            row.starts_at, row.ends_at = occ.starts_at, occ.ends_at
-            hearings_repo.set_components(
-                row, [c for c in sites if c not in _codes(result.left_out)]
+            kept = [c for c in sites if c not in _codes(result.left_out)]
+            await save_booking(
+                session,
+                _plan_for(_series_of(current), occ, kept),
+                partial(_move, row, occ, kept, now),
+                settings=settings,
+                hearing_id=row.id,
             )
-            row.version += 1
-            row.updated_at = now
-            await session.flush()
             await after_hearing_saved(
                 session, row.id, HearingChange.MOVED, settings=settings, now=now, before=before
             )
             result.hearing_id = row.id
         results.append(result)
     return sorted(results, key=lambda r: r.sequence)
+
+
+def _move(row: HearingRow, occ: Occurrence, sites: list[str], now: datetime) -> None:
+    row.starts_at, row.ends_at = occ.starts_at, occ.ends_at
+    hearings_repo.set_components(row, sites)
+    row.version += 1
+    row.updated_at = now
 
 
 def _series_of(plan: HearingPlan) -> SeriesPlan:

@@ -1,22 +1,25 @@
 """Booking conflicts, explained in plain words, and the next free slots (pure; clock injected).
 
 A `Booking` is what matters for conflicts: its time span, the people it ties up (by a stable
-key) and the endpoints it occupies. A proposed booking is checked against the existing
-bookings that overlap it (storage finds those with an index-backed query), against the
-endpoints it uses (enabled, capable) and against the court calendar.
+key) and the endpoints it occupies — together its `resources`, which storage keeps as busy
+intervals so that finding the bookings that overlap a proposal is an index lookup. A proposed
+booking is checked against those bookings, against the endpoints it uses (enabled, capable)
+and against the court calendar.
 """
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from conference.domain.calendar import CourtCalendar
 from conference.domain.courts import Capabilities
-from conference.domain.hearings import HearingPlan, Role
+from conference.domain.hearings import HearingPlan, HearingState, Role
 
 
 class ConflictCode(StrEnum):
@@ -38,6 +41,15 @@ BUSY_ROLES: dict[Role, str] = {
     Role.LAWYER: "lawyer",
     Role.INTERPRETER: "interpreter",
 }
+
+
+# Cancelled and closed hearings free their people and endpoints; every other state holds them.
+RELEASED_STATES = frozenset({HearingState.CANCELLED, HearingState.CLOSED})
+
+
+def holds_resources(state: HearingState | str) -> bool:
+    """Whether a hearing in this state still ties up its people and endpoints."""
+    return HearingState(state) not in RELEASED_STATES
 
 
 def normalise_name(name: str) -> str:
@@ -64,6 +76,19 @@ class PersonKey:
         return PersonKey("lawyer" if role is Role.LAWYER else "person", normalise_name(name))
 
 
+ENDPOINT_RESOURCE = "endpoint"
+
+
+@dataclass(frozen=True, order=True)
+class Resource:
+    """One thing two bookings cannot share at the same time: a person (`kind` staff, lawyer,
+    interpreter or person, `key` as in PersonKey) or an endpoint (`kind` endpoint, `key` its
+    code)."""
+
+    kind: str
+    key: str
+
+
 @dataclass(frozen=True)
 class Seat:
     """One person's place in a booking: who, in which role, under what shown name."""
@@ -87,7 +112,16 @@ class Booking:
     def people(self) -> frozenset[PersonKey]:
         return frozenset(s.person for s in self.seats)
 
-    def overlaps(self, other: Booking) -> bool:
+    @property
+    def resources(self) -> frozenset[Resource]:
+        """Everything this booking ties up: two bookings clash exactly when they overlap in
+        time and share one of these."""
+        return frozenset(
+            [Resource(p.kind, p.key) for p in self.people]
+            + [Resource(ENDPOINT_RESOURCE, code) for code in self.endpoints]
+        )
+
+    def overlaps(self, other: Booked) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
     def moved_to(self, starts_at: datetime) -> Booking:
@@ -101,18 +135,84 @@ class Booking:
         )
 
 
-def booking_from_plan(plan: HearingPlan, booking_id: str = "proposed") -> Booking:
+class Booked(Protocol):
+    """Another booking as the conflict rules compare with it: its name, its span and what it
+    ties up — a `Booking`, or an `Occupancy` that storage reads from the busy intervals."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def resources(self) -> frozenset[Resource]: ...
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """A stored booking as its busy intervals show it: when, under what title, and what it
+    ties up (at least all it shares with the booking it is compared with)."""
+
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    resources: frozenset[Resource]
+
+
+class Attendee(Protocol):
+    """A participant as the conflict rules see it (a planned one or a stored one)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def staff_username(self) -> str | None: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def endpoint_code(self) -> str | None: ...
+
+
+def booking_of(
+    booking_id: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    central_endpoint: str | None,
+    component_endpoints: Iterable[str],
+    attendees: Iterable[Attendee],
+) -> Booking:
+    """The booking a hearing makes: the people whose role ties them up, and every endpoint it
+    uses (central, components, and any participant's own endpoint)."""
     seats = []
-    for p in plan.participants:
-        key = PersonKey.for_participant(p.role, p.name, p.staff_username, p.language)
+    endpoints = set(component_endpoints)
+    if central_endpoint:
+        endpoints.add(central_endpoint)
+    for p in attendees:
+        role = Role(p.role)
+        key = PersonKey.for_participant(role, p.name, p.staff_username, p.language)
         if key is not None:
-            seats.append(Seat(key, p.role, p.name, p.language))
-    endpoints = set(plan.component_endpoints)
-    if plan.central_endpoint:
-        endpoints.add(plan.central_endpoint)
-    endpoints.update(p.endpoint_code for p in plan.participants if p.endpoint_code)
-    return Booking(
-        booking_id, plan.title, plan.starts_at, plan.ends_at, tuple(seats), frozenset(endpoints)
+            seats.append(Seat(key, role, p.name, p.language))
+        if p.endpoint_code:
+            endpoints.add(p.endpoint_code)
+    return Booking(booking_id, title, starts_at, ends_at, tuple(seats), frozenset(endpoints))
+
+
+def booking_from_plan(plan: HearingPlan, booking_id: str = "proposed") -> Booking:
+    return booking_of(
+        booking_id,
+        plan.title,
+        plan.starts_at,
+        plan.ends_at,
+        central_endpoint=plan.central_endpoint,
+        component_endpoints=plan.component_endpoints,
+        attendees=plan.participants,
     )
 
 
@@ -156,22 +256,22 @@ class BookingConflict:
         return (self.code.value, self.other_booking_id or "", self.message)
 
 
-def _when(b: Booking, cal: CourtCalendar) -> str:
+def _when(b: Booked, cal: CourtCalendar) -> str:
     a, z = b.starts_at.astimezone(cal.tz), b.ends_at.astimezone(cal.tz)
     return f"{a:%Y-%m-%d %H:%M}-{z:%H:%M}"
 
 
 def clashes(
-    proposed: Booking, other: Booking, calendar: CourtCalendar | None = None
+    proposed: Booking, other: Booked, calendar: CourtCalendar | None = None
 ) -> list[BookingConflict]:
     """The people and endpoints `proposed` shares with `other` at an overlapping time."""
     cal = calendar or CourtCalendar()
     if other.id == proposed.id or not proposed.overlaps(other):
         return []
     found: list[BookingConflict] = []
-    theirs = {s.person: s for s in other.seats}
+    theirs = other.resources
     for seat in proposed.seats:
-        if seat.person not in theirs:
+        if Resource(seat.person.kind, seat.person.key) not in theirs:
             continue
         role = BUSY_ROLES[seat.role]
         lang = f" ({seat.language})" if seat.language else ""
@@ -184,7 +284,7 @@ def clashes(
                 other.id,
             )
         )
-    for code in sorted(proposed.endpoints & other.endpoints):
+    for code in sorted(c for c in proposed.endpoints if Resource(ENDPOINT_RESOURCE, c) in theirs):
         found.append(
             BookingConflict(
                 ConflictCode.ENDPOINT_BUSY,
@@ -198,7 +298,7 @@ def clashes(
 
 def find_conflicts(
     proposed: Booking,
-    existing: Iterable[Booking],
+    existing: Iterable[Booked],
     *,
     endpoints: Mapping[str, EndpointState],
     calendar: CourtCalendar,
@@ -256,7 +356,7 @@ def is_busy_conflict(c: BookingConflict) -> bool:
 
 def free_slots(
     proposed: Booking,
-    existing: Sequence[Booking],
+    existing: Sequence[Booked],
     *,
     calendar: CourtCalendar,
     after: datetime,
@@ -267,20 +367,46 @@ def free_slots(
     """The next `count` starts, on the step grid and inside court hours, at which the same
     people and endpoints are all free. `existing` must hold every booking of those people and
     endpoints over the horizon."""
-    duration = proposed.ends_at - proposed.starts_at
-    relevant = sorted(
-        (
-            b
-            for b in existing
-            if b.id != proposed.id
-            and (b.people & proposed.people or b.endpoints & proposed.endpoints)
-        ),
-        key=lambda b: b.starts_at,
+    mine = proposed.resources
+    busy = [
+        (b.starts_at, b.ends_at) for b in existing if b.id != proposed.id and b.resources & mine
+    ]
+    return free_starts(
+        busy,
+        duration=proposed.ends_at - proposed.starts_at,
+        calendar=calendar,
+        after=after,
+        count=count,
+        step=step,
+        horizon_days=horizon_days,
     )
+
+
+def free_starts(
+    busy: Iterable[tuple[datetime, datetime]],
+    *,
+    duration: timedelta,
+    calendar: CourtCalendar,
+    after: datetime,
+    count: int = 5,
+    step: timedelta = timedelta(minutes=30),
+    horizon_days: int = 30,
+) -> list[datetime]:
+    """The next `count` starts, on the step grid and inside court hours, at which a booking of
+    `duration` overlaps none of the `busy` spans (those of the people and endpoints it needs).
+    """
+    merged: list[list[datetime]] = []
+    for start, end in sorted(busy):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    ends = [end for _, end in merged]  # increasing, since the merged spans are disjoint
     slots: list[datetime] = []
     for start in calendar.candidate_starts(after, duration, step, horizon_days):
-        moved = proposed.moved_to(start)
-        if not any(moved.overlaps(b) and clashes(moved, b, calendar) for b in relevant):
+        # The first busy span that ends after this start is the only one that can overlap it.
+        i = bisect.bisect_right(ends, start)
+        if i == len(merged) or merged[i][0] >= start + duration:
             slots.append(start)
             if len(slots) >= count:
                 break

@@ -1,8 +1,10 @@
-"""The checks every booking passes before it is stored: one function, `validate_booking`.
+"""What a booking must refer to before it is stored: one function, `validate_booking`.
 
-Creating a hearing, moving it, changing its endpoints or its participants all end here, so a
-rule added here (double-booked judge or endpoint, court hours, holidays) holds for every path.
-The pure shape of a plan is checked by `HearingPlan` itself; this adds what needs the database.
+Creating a hearing, moving it, changing its endpoints or its participants all pass here (from
+the booking use case, scheduler/booking.py `book`), so a rule added here holds for every path:
+the case exists and may be heard online, the court, the endpoints exist and are enabled, the
+staff accounts exist, are active and fit their roles. The pure shape of a plan is checked by
+`HearingPlan` itself; conflicts (people, endpoints, court hours) are the use case's next step.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ STAFF_ACCOUNT_FOR: dict[Role, str] = {Role.PRESIDING_JUDGE: "judge", Role.CLERK:
 
 
 @dataclass(frozen=True)
-class Booking:
+class ValidBooking:
     """A plan that passed every check, with the records it refers to."""
 
     plan: HearingPlan
@@ -39,7 +41,7 @@ async def validate_booking(
     *,
     hearing_id: str | None,
     court_code: str | None = None,
-) -> Booking:
+) -> ValidBooking:
     """Refuse (with a DomainError naming the field) a plan that cannot be booked.
 
     `hearing_id` is the hearing being changed (None for a new one), so that conflict checks
@@ -48,8 +50,7 @@ async def validate_booking(
     court = await _check_court(session, plan, case, court_code)
     endpoints = await _check_endpoints(session, plan)
     staff = await _check_staff(session, plan)
-    # --- scheduling: conflict checks (judge, endpoint, court hours, holidays) go here ---
-    return Booking(plan, case, court, endpoints, staff)
+    return ValidBooking(plan, case, court, endpoints, staff)
 
 
 async def _check_case(session: AsyncSession, plan: HearingPlan) -> CaseRow | None:

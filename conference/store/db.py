@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from conference.store.busy import BookingSession
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -41,7 +43,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep each hearing's busy intervals in step with it (see busy.py)."""
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BookingSession)
 
 
 def alembic_config(url: str, *, notice_keys: Sequence[bytes] = ()) -> Config:

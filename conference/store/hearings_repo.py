@@ -164,7 +164,8 @@ def insert_hearing(
     court_code: str,
     now: datetime,
 ) -> HearingRow:
-    """Add a checked booking (see conference.store.bookings.validate_booking). Caller commits."""
+    """Add a checked booking (scheduler.booking.book calls this through its `save`). Caller
+    commits."""
     row = HearingRow(
         kind=plan.kind.value,
         case_id=case_id,

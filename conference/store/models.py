@@ -13,6 +13,7 @@ TABLE_MODULES = [
     "conference.store.scheduling",  # jobs, notices, deliveries
     "conference.store.media",  # recordings
     "conference.store.accounts",  # staff sessions, sign-in attempts (pages)
+    "conference.store.busy",  # busy intervals per person and endpoint (scheduling)
 ]
 
 

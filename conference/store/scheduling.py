@@ -18,15 +18,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.store.base import Base, UtcDateTime, new_id
-from conference.store.tables import ParticipantRow
-
-# Lawyers and interpreters have no account: the booking check finds them by lower-cased name.
-PARTICIPANT_NAME_INDEX = Index("ix_participants_name_lower", func.lower(ParticipantRow.name))
 
 
 class PlannedJobRow(Base):

@@ -14,17 +14,20 @@ from conference.domain.booking import (
     EndpointState,
     MediaNeeds,
     PersonKey,
+    Resource,
     Seat,
     booking_from_plan,
     clashes,
     find_conflicts,
     free_slots,
+    free_starts,
+    holds_resources,
 )
 from conference.domain.calendar import CourtCalendar, parse_hours
 from conference.domain.clock import COURT_TZ
 from conference.domain.courts import Capabilities
 from conference.domain.errors import InvalidValue
-from conference.domain.hearings import HearingKind, HearingPlan, Participant, Role
+from conference.domain.hearings import HearingKind, HearingPlan, HearingState, Participant, Role
 
 CAL = CourtCalendar()
 MON = date(2026, 11, 23)  # a Monday, no holiday
@@ -179,6 +182,41 @@ def test_plan_becomes_booking_with_people_that_matter() -> None:
     assert b.people == frozenset(
         {PersonKey("staff", "an.nv"), PersonKey("interpreter", "phạm lan|en")}
     )
+    # What storage keeps as busy intervals: every person and endpoint, each once.
+    assert b.resources == frozenset(
+        {
+            Resource("staff", "an.nv"),
+            Resource("interpreter", "phạm lan|en"),
+            Resource("endpoint", "P1"),
+            Resource("endpoint", "P2"),
+            Resource("endpoint", "TG1"),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "holds"),
+    [
+        (HearingState.SCHEDULED, True),
+        (HearingState.OPEN, True),
+        (HearingState.IN_SESSION, True),
+        (HearingState.PAUSED, True),
+        (HearingState.ADJOURNED, True),
+        (HearingState.CLOSED, False),
+        (HearingState.CANCELLED, False),
+    ],
+)
+def test_cancelled_and_closed_hearings_free_their_people_and_endpoints(
+    state: HearingState, holds: bool
+) -> None:
+    assert holds_resources(state) is holds
+    assert holds_resources(state.value) is holds
+
+
+def test_free_starts_read_only_busy_spans() -> None:
+    busy = [(at("07:30"), at("09:00")), (at("08:30"), at("10:00")), (at("10:30"), at("11:00"))]
+    slots = free_starts(busy, duration=timedelta(minutes=30), calendar=CAL, after=at("07:00"))
+    assert slots == [at("10:00"), at("11:00"), at("13:30"), at("14:00"), at("14:30")]
 
 
 def test_free_slots_skip_lunch_busy_people_and_holidays() -> None:
@@ -240,3 +278,23 @@ def test_no_free_slot_offered_conflicts(p: Booking, existing: list[Booking]) -> 
         moved = p.moved_to(start)
         assert CAL.outside_hours(moved.starts_at, moved.ends_at) is None
         assert not any(clashes(moved, b) for b in existing)
+
+
+@given(bookings("a"), bookings("b"))
+def test_bookings_clash_exactly_when_they_overlap_and_share_a_resource(
+    a: Booking, b: Booking
+) -> None:
+    # Why storage may find clashes by looking up each resource's busy intervals.
+    assert bool(clashes(a, b)) == (a.overlaps(b) and bool(a.resources & b.resources))
+
+
+@settings(max_examples=50, deadline=None)
+@given(bookings("p"), st.lists(bookings(), max_size=8))
+def test_free_slots_leave_out_only_starts_that_clash(p: Booking, existing: list[Booking]) -> None:
+    slots = free_slots(p, existing, calendar=CAL, after=at("07:00"), count=4, horizon_days=3)
+    duration, step = p.ends_at - p.starts_at, timedelta(minutes=30)
+    for start in CAL.candidate_starts(at("07:00"), duration, step, 3):
+        if len(slots) == 4 and start > slots[-1]:
+            break
+        clash = any(clashes(p.moved_to(start), b) for b in existing)
+        assert (start in slots) is not clash

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conference.domain.notices import content_sha256
 from conference.settings import Settings
-from conference.store.db import alembic_config, upgrade
+from conference.store.db import alembic_config, create_engine, upgrade
 from conference.store.scheduling import DeliveryEventRow, DeliveryRow, NoticeRow
 from scheduler.channels import configured_channels
 from scheduler.delivery import deliver_due
@@ -37,10 +38,11 @@ PIN = "482913"
 
 
 def _before_sealing(url: str) -> None:
-    """Every area's schema at its head, the scheduling branch one step short (c002)."""
-    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
-    for head in heads:
-        upgrade(url, "c002" if head == SEALING else head)
+    """Every area's schema at its head, the scheduling branch stopped before sealing (c002)."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    for head in script.get_heads():
+        behind = {r.revision for r in script.iterate_revisions(head, "base")}
+        upgrade(url, "c002" if SEALING in behind else head)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -91,6 +93,17 @@ def old_ics(url: str, pin: str) -> str:
     event.add("description", f"{url}\nPIN: {pin}")
     cal.add_component(event)
     return str(cal.to_ical().decode())
+
+
+@pytest.fixture
+async def sessions(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Plain sessions, as the previous version had: this database predates the busy intervals
+    (c004_busy_intervals), which the product's sessions keep in step at every flush."""
+    engine = create_engine(settings.effective_database_url)
+    try:
+        yield async_sessionmaker(engine, expire_on_commit=False)
+    finally:
+        await engine.dispose()
 
 
 async def rows(sessions: async_sessionmaker[AsyncSession], table: str) -> list[tuple[Any, ...]]:

@@ -1,11 +1,14 @@
 """Hearings and meetings: book, read, update, cancel, list; their participants.
 
-Every change to a booking passes `validate_booking` (conference/store/bookings.py), then the
-scheduling conflict check (`refuse_conflicts`: people, endpoints, court hours, holidays), and,
-once committed, is announced to the hooks in conference/wiring/hooks.py (scheduling's jobs)."""
+Every change to a booking goes through the booking use case (scheduler/booking.py `book`:
+what it refers to, then people, endpoints, court hours and holidays, then the save, atomic
+against concurrent bookings) and, once committed, is announced to the hooks in
+conference/wiring/hooks.py (scheduling's jobs). Cancelling and removing a participant free
+people and endpoints; they need no check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,10 +27,10 @@ from conference.domain.hearings import (
     ensure_editable,
 )
 from conference.store import hearings_repo
-from conference.store.bookings import validate_booking
+from conference.store.bookings import ValidBooking
 from conference.store.tables import HearingRow, ParticipantRow
 from conference.wiring.hooks import HearingChange, HearingChanged, after_hearing_changed
-from scheduler.hooks import refuse_conflicts
+from scheduler.booking import book
 from web.api.common import Page, found, page_of
 from web.api.hearing_models import (
     CancelIn,
@@ -76,16 +79,21 @@ async def create_hearing(call: Call[None, HearingIn]) -> HearingOut:
     async with call.session() as s, s.begin():
         plan = await plan_from_input(s, call.body)
         ensure_future(plan.starts_at, now)
-        booking = await validate_booking(s, plan, hearing_id=None, court_code=call.body.court_code)
-        await refuse_conflicts(s, plan, settings=call.settings, now=now, hearing_id=None)
-        row = hearings_repo.insert_hearing(
-            s,
-            plan,
-            case_id=booking.case.id if booking.case else None,
-            court_code=booking.court_code,
-            now=now,
+
+        def insert(valid: ValidBooking) -> HearingRow:
+            row = hearings_repo.insert_hearing(
+                s,
+                plan,
+                case_id=valid.case.id if valid.case else None,
+                court_code=valid.court_code,
+                now=now,
+            )
+            row.case = valid.case  # already loaded: the answer reads it without a lazy load
+            return row
+
+        row = await book(
+            s, plan, insert, settings=call.settings, now=now, court_code=call.body.court_code
         )
-        await s.flush()
         out = await hearing_out(s, row)
     await _announce(call, row, HearingChange.CREATED)
     return out
@@ -152,20 +160,27 @@ async def update_hearing(call: Call[None, HearingPatch]) -> HearingOut:
         plan = patched_plan(row, body)
         if body.starts_at is not None:
             ensure_future(plan.starts_at, now)
-        booking = await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
+
+        def apply(valid: ValidBooking) -> None:
+            row.title = plan.title
+            row.starts_at, row.ends_at = to_utc(plan.starts_at), to_utc(plan.ends_at)
+            row.central_endpoint = plan.central_endpoint
+            row.court_code = valid.court_code
+            hearings_repo.set_components(row, plan.component_endpoints)
+            _bump(row, now)
+
         # Only a change of time is checked against the clock (an adjourned hearing may have
         # begun); people, endpoints and court hours are checked on every change.
         moving = body.starts_at is not None or body.duration_minutes is not None
-        await refuse_conflicts(
-            s, plan, settings=call.settings, now=now if moving else None, hearing_id=row.id
+        await book(
+            s,
+            plan,
+            apply,
+            settings=call.settings,
+            now=now if moving else None,
+            hearing_id=row.id,
+            court_code=_court(row),
         )
-        row.title = plan.title
-        row.starts_at, row.ends_at = to_utc(plan.starts_at), to_utc(plan.ends_at)
-        row.central_endpoint = plan.central_endpoint
-        row.court_code = booking.court_code
-        hearings_repo.set_components(row, plan.component_endpoints)
-        _bump(row, now)
-        await s.flush()
         out = await hearing_out(s, row)
     moved = row.starts_at != previous or body.duration_minutes is not None
     change = HearingChange.MOVED if moved else HearingChange.UPDATED
@@ -226,23 +241,30 @@ async def add_participant(call: Call[None, ParticipantIn]) -> ParticipantOut:
         row = await _load_editable(s, call.path("hearing_id"))
         (person,) = await named(s, [call.body])
         new = hearings_repo.participant_row(person, _next_position(row), now)
+
+        def add(_: ValidBooking) -> None:
+            row.participants.append(new)
+            _bump(row, now)
+
         plan = hearings_repo.plan_of(row, [*row.participants, new])
-        await _check_participants_change(s, call, row, plan)
-        row.participants.append(new)
-        _bump(row, now)
-        await s.flush()
+        await _book_people(s, call, row, plan, add)
         out = ParticipantOut.model_validate(new)
     await _announce(call, row, HearingChange.PARTICIPANTS)
     return out
 
 
-async def _check_participants_change(
-    s: AsyncSession, call: Call[Any, Any], row: HearingRow, plan: HearingPlan
+async def _book_people(
+    s: AsyncSession,
+    call: Call[Any, Any],
+    row: HearingRow,
+    plan: HearingPlan,
+    save: Callable[[ValidBooking], None],
 ) -> None:
     """A change of people is a change of booking: the same checks, the time unchanged (so an
     adjourned hearing that has already begun is not refused for being in the past)."""
-    await validate_booking(s, plan, hearing_id=row.id, court_code=_court(row))
-    await refuse_conflicts(s, plan, settings=call.settings, now=None, hearing_id=row.id)
+    await book(
+        s, plan, save, settings=call.settings, now=None, hearing_id=row.id, court_code=_court(row)
+    )
 
 
 @routes.route(
@@ -268,13 +290,14 @@ async def update_participant(call: Call[None, ParticipantPatch]) -> ParticipantO
         (person,) = await named(s, [merged])
         changed = hearings_repo.participant_row(person, target.position, now)
         others = [changed if p is target else p for p in row.participants]
-        plan = hearings_repo.plan_of(row, others)
-        await _check_participants_change(s, call, row, plan)
-        for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
-            setattr(target, field, getattr(changed, field))
-        target.language, target.interprets_for = changed.language, changed.interprets_for
-        _bump(row, now)
-        await s.flush()
+
+        def change(_: ValidBooking) -> None:
+            for field in ("role", "name", "staff_username", "endpoint_code", "email", "phone"):
+                setattr(target, field, getattr(changed, field))
+            target.language, target.interprets_for = changed.language, changed.interprets_for
+            _bump(row, now)
+
+        await _book_people(s, call, row, hearings_repo.plan_of(row, others), change)
         out = ParticipantOut.model_validate(target)
     await _announce(call, row, HearingChange.PARTICIPANTS)
     return out

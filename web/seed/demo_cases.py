@@ -3,9 +3,9 @@
 Idempotent by natural keys: staff by username, cases by case number, hearings by title and
 start. Nothing that exists is changed. Hearings are booked for "today" in court time, relative
 to `now`, when today is a working day in the configured court calendar, else for the next
-working day (the seed may run on a weekend or during Tết). Bookings pass the same
-`validate_booking` and conflict check as the API (court hours, holidays, double bookings), so
-the demo data obeys the rules it demonstrates; only the clock is not checked, so that a demo
+working day (the seed may run on a weekend or during Tết). Bookings go through the same
+booking use case as the API (scheduler.booking.book: court hours, holidays, double bookings),
+so the demo data obeys the rules it demonstrates; only the clock is not checked, so that a demo
 started at 16:00 still shows the morning's hearings.
 """
 
@@ -22,10 +22,9 @@ from conference.domain.clock import COURT_TZ, to_court_time
 from conference.domain.hearings import HearingKind, HearingPlan, Participant, Role
 from conference.settings import Settings
 from conference.store import cases_repo, hearings_repo
-from conference.store.bookings import validate_booking
-from conference.store.tables import StaffRow
-from scheduler.booking import calendar_from_settings
-from scheduler.hooks import refuse_conflicts
+from conference.store.bookings import ValidBooking
+from conference.store.tables import HearingRow, StaffRow
+from scheduler.booking import book, calendar_from_settings
 
 # username, full name, role, court
 STAFF: tuple[tuple[str, str, str, str], ...] = (
@@ -278,6 +277,12 @@ async def seed_demo_cases(session: AsyncSession, now: datetime, settings: Settin
         ids[str(case.case_number)] = row.id
     await session.commit()
 
+    def insert(valid: ValidBooking) -> HearingRow:
+        case_id = valid.case.id if valid.case else None
+        return hearings_repo.insert_hearing(
+            session, valid.plan, case_id=case_id, court_code=valid.court_code, now=now
+        )
+
     new_hearings = 0
     for demo in DEMO_HEARINGS:
         number = number_for(demo.case_key, year) if demo.case_key else None
@@ -297,11 +302,7 @@ async def seed_demo_cases(session: AsyncSession, now: datetime, settings: Settin
             case_number=number,
             participants=demo.participants,
         )
-        booking = await validate_booking(session, plan, hearing_id=None)
-        await refuse_conflicts(session, plan, settings=settings, now=None, hearing_id=None)
-        hearings_repo.insert_hearing(
-            session, plan, case_id=case_id, court_code=booking.court_code, now=now
-        )
+        await book(session, plan, insert, settings=settings, now=None)
         new_hearings += 1
     await session.commit()
     return (
