@@ -20,7 +20,7 @@ from aiohttp import ClientSession, WSMsgType
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
-from conference.media import passthrough
+from conference.media import network, passthrough
 
 WIDTH, HEIGHT, FPS = 640, 360, 30
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ async def participants(
     url: str, ids: list[str], everyone: int, kinds: list[str], window: float
 ) -> None:
     # like the server: loopback candidates only (nothing else is ours), large receive buffers
-    passthrough.configure_network(["127.0.0.1"], 4 * 1024 * 1024)
+    network.configure_network(["127.0.0.1"], 4 * 1024 * 1024)
     video, audio = pre_encoded()
     counts: Counter[tuple[str, str, str]] = Counter()  # (subscriber, publisher, kind)
     sending: list[PacketTrack] = []

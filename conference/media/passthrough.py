@@ -18,13 +18,11 @@ RTCRtpSender, though, packs pre-encoded `av.Packet`s as they are (`_next_encoded
 - `create_reoffer` keeps a connection's negotiated payload types and RTP header extension ids
   when the server renegotiates (aiortc would renumber them; browsers refuse or follow that,
   and aiortc's receiver then drops the renumbered packets).
-- `configure_network` sets the addresses ICE gathers on, a larger UDP receive buffer, and drops
-  malformed datagrams that would otherwise raise inside aioice's `datagram_received`.
 
 Everything here was read against and tested with the aiortc/aioice versions below; an upgrade
 means re-reading `rtcrtpreceiver.py` (`receive`, `_handle_rtp_packet`, `__stop_decoder`),
 `rtcrtpsender.py` (`_handle_rtcp_packet`, `_next_encoded_frame`) and aioice's `ice.py`, then
-adding the version here.
+adding the version to `pinned.py`. (aioice's sockets are `network.py`'s business.)
 """
 
 from __future__ import annotations
@@ -35,13 +33,10 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-import aioice
-import aioice.ice
-import aioice.turn
 import aiortc
 import aiortc.sdp
 import av
@@ -49,28 +44,9 @@ from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcpeerconnection import filter_preferred_codecs
 
+from conference.media.pinned import UntestedAiortc, check_versions  # noqa: F401  (the pin)
+
 log = logging.getLogger(__name__)
-
-TESTED_AIORTC = ("1.16.0",)
-TESTED_AIOICE = ("0.13.0",)
-
-
-class UntestedAiortc(RuntimeError):
-    """The installed aiortc/aioice is not one this module was checked against."""
-
-
-def check_versions(aiortc_version: str, aioice_version: str) -> None:
-    if aiortc_version not in TESTED_AIORTC or aioice_version not in TESTED_AIOICE:
-        raise UntestedAiortc(
-            f"conference/media/passthrough.py reaches into aiortc internals and was tested with"
-            f" aiortc {', '.join(TESTED_AIORTC)} and aioice {', '.join(TESTED_AIOICE)}; this"
-            f" machine has aiortc {aiortc_version} and aioice {aioice_version}. Install a tested"
-            f" version (pip install 'aiortc=={TESTED_AIORTC[-1]}'), or re-check the internals"
-            " named in that module's docstring and add the version to TESTED_AIORTC."
-        )
-
-
-check_versions(aiortc.__version__, aioice.__version__)
 
 Sink = Callable[[av.Packet], None]
 
@@ -300,77 +276,6 @@ class ForwardedTrack(MediaStreamTrack):
     def stop(self) -> None:
         self.queue.close()
         super().stop()
-
-
-# -- the network: gathering, receive buffers, malformed datagrams -----------------------------
-
-_guard_lock = threading.Lock()
-malformed_datagrams = 0
-
-
-def _guard_datagrams() -> None:
-    """aioice's StunProtocol lets a malformed datagram raise (struct.error) inside
-    datagram_received; the exception escapes to the event loop, which logs a traceback per
-    packet (a flood of bad packets becomes a flood of error logs). Count and drop them."""
-    protocol = aioice.ice.StunProtocol
-    with _guard_lock:
-        if getattr(protocol, "_vcourt_guarded", False):
-            return
-        original = protocol.datagram_received
-
-        def datagram_received(self: Any, data: bytes, addr: tuple[Any, ...]) -> None:
-            global malformed_datagrams
-            try:
-                original(self, data, addr)
-            except Exception as exc:
-                malformed_datagrams += 1
-                log.debug("dropped a malformed datagram from %s: %r", addr, exc)
-
-        protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
-        protocol._vcourt_guarded = True  # type: ignore[attr-defined]
-
-
-def configure_network(gather_addresses: Sequence[str], rcvbuf_bytes: int) -> Callable[[], None]:
-    """Apply the process-wide ICE settings; returns a function that undoes them (for tests).
-
-    gather_addresses: the addresses ICE offers as host candidates (empty: aioice's own choice,
-    every interface except loopback). rcvbuf_bytes: SO_RCVBUF for every ICE UDP socket (Linux
-    caps it at net.core.rmem_max; raise that sysctl on a media server).
-    """
-    _guard_datagrams()
-    old_gather = aioice.ice.get_host_addresses
-    old_rcvbuf = aioice.turn.UDP_SOCKET_BUFFER_SIZE
-    if gather_addresses:
-        addresses = list(gather_addresses)
-
-        def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-            return [a for a in addresses if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
-
-        aioice.ice.get_host_addresses = get_host_addresses
-    aioice.turn.UDP_SOCKET_BUFFER_SIZE = rcvbuf_bytes
-    _warn_if_capped(rcvbuf_bytes)
-
-    def undo() -> None:
-        aioice.ice.get_host_addresses = old_gather
-        aioice.turn.UDP_SOCKET_BUFFER_SIZE = old_rcvbuf
-
-    return undo
-
-
-def _warn_if_capped(rcvbuf_bytes: int) -> None:
-    try:
-        with open("/proc/sys/net/core/rmem_max") as handle:
-            cap = int(handle.read().strip())
-    except (OSError, ValueError):
-        return
-    if cap < rcvbuf_bytes:
-        log.warning(
-            "UDP receive buffers are capped at %d bytes (net.core.rmem_max) below the configured"
-            " %d; run: sysctl -w net.core.rmem_max=%d",
-            cap,
-            rcvbuf_bytes,
-            rcvbuf_bytes,
-        )
 
 
 # -- what is forwarded: one codec per kind, so every subscriber can take the publisher's bytes --

@@ -40,12 +40,12 @@ from conference.domain.media_routing import Forward, MediaFacts, MediaKind, reco
 from conference.media.connection import Connection, LinkState, Quality, Slot
 from conference.media.decoding import DecodedTrack
 from conference.media.forwarding import Gate
+from conference.media.network import configure_network
 from conference.media.passthrough import (
     FORWARDED_CODECS,
     ForwardedTrack,
     PassThroughSource,
     attach_sender,
-    configure_network,
     create_reoffer,
     install_receiver,
     label_sender,

@@ -96,6 +96,7 @@ class Peer:
         self.luma = luma
         self.sends = {MediaKind.AUDIO: send_audio, MediaKind.VIDEO: send_video}
         self.pcs: dict[MediaKind, RTCPeerConnection] = {}
+        self.answers: dict[MediaKind, str] = {}  # the server's answer SDP per kind
         self.frames: Counter[tuple[str, MediaKind]] = Counter()
         self.lumas: dict[str, float] = {}
         self._changed = asyncio.Event()
@@ -120,7 +121,7 @@ class Peer:
             else:
                 pc.addTransceiver(kind.value, direction="recvonly")
             await pc.setLocalDescription(await pc.createOffer())
-            answer = await self.send_offer(kind, pc.localDescription.sdp)
+            answer = self.answers[kind] = await self.send_offer(kind, pc.localDescription.sdp)
             await pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
 
     async def handle_offer(self, kind: MediaKind, sdp: str) -> None:

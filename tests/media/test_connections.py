@@ -10,7 +10,7 @@ from aiortc import RTCPeerConnection, RTCRtpSender
 
 from conference.domain.errors import InvalidValue
 from conference.domain.media_routing import MediaFacts, MediaKind
-from conference.media import passthrough
+from conference.media import network, pinned
 from conference.media.connection import LinkState, Quality
 from conference.media.server import MediaServer
 from conference.settings import Settings
@@ -132,7 +132,7 @@ async def test_malformed_datagrams_do_not_break_a_connection(
         for t in conn.pc.getTransceivers()
         for c in t.receiver.transport.transport.iceGatherer.getLocalCandidates()
     }
-    before = passthrough.malformed_datagrams
+    before = network.dropped_datagrams["stun"]
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for port in ports:
             # a STUN binding request whose PRIORITY attribute is 2 bytes instead of 4:
@@ -142,16 +142,16 @@ async def test_malformed_datagrams_do_not_break_a_connection(
             )
             s.sendto(bad, ("127.0.0.1", port))
     await judge.wait_for("party", V, 15)  # media still flows on that very socket
-    assert passthrough.malformed_datagrams > before
+    assert network.dropped_datagrams["stun"] > before
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     for peer in (judge, party):
         await peer.leave()
 
 
 def test_an_untested_aiortc_version_fails_loudly() -> None:
-    with pytest.raises(passthrough.UntestedAiortc, match=r"aiortc 9\.9\.9.*TESTED_AIORTC"):
-        passthrough.check_versions("9.9.9", "0.13.0")
-    passthrough.check_versions("1.16.0", "0.13.0")
+    with pytest.raises(pinned.UntestedAiortc, match=r"aiortc 9\.9\.9.*TESTED_AIORTC"):
+        pinned.check_versions("9.9.9", "0.13.0")
+    pinned.check_versions("1.16.0", "0.13.0")
 
 
 async def test_ending_a_hearing_stops_its_recording_and_closes_everyone(
