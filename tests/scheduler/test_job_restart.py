@@ -79,10 +79,9 @@ async def test_every_job_fires_once_across_a_crash_and_a_restart(
     now = datetime.now(UTC)
     jobs = 12
     hearing_ids = []
-    for _ in range(jobs // 2):
-        hearing_ids.append(
-            await add_hearing(now + timedelta(hours=1), central="HN-P1", components=("DN-P1",))
-        )
+    for i in range(jobs // 2):  # one after another: the endpoints cannot be double-booked
+        start = now + timedelta(hours=1 + 2 * i)
+        hearing_ids.append(await add_hearing(start, central="HN-P1", components=("DN-P1",)))
     async with sessions() as s, s.begin():
         for i, hid in enumerate(hearing_ids):
             for k, kind in enumerate(("precheck", "open_room")):
