@@ -90,7 +90,7 @@ async def test_every_job_fires_once_across_a_crash_and_a_restart(
                         id=f"{hid}:{kind}",
                         hearing_id=hid,
                         kind=kind,
-                        due_at=now + timedelta(seconds=4 + (2 * i + k) * 0.6),
+                        due_at=now + timedelta(seconds=4 + (2 * i + k) * 1.5),
                         state="pending",
                         args={},
                         created_at=now,
